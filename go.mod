@@ -1,0 +1,3 @@
+module vc
+
+go 1.26.0
