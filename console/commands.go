@@ -1,0 +1,28 @@
+package console
+
+// commandTable is every command vc has. Help, completion and the parser
+// read it; each group of commands lives in its own file.
+func commandTable() *Table {
+	return newTable(
+		sessionCommands(),
+		storeCommands(),
+		selectCommands(),
+		inventoryCommands(),
+		finishStages(stageCommands()),
+	)
+}
+
+// Help groups, in the order `help` lists them.
+const (
+	groupSession   = "session"
+	groupInventory = "inventory"
+	groupSelect    = "selection"
+	groupRecords   = "records"
+	groupStore     = "store"
+)
+
+func groupOrder() []string {
+	return []string{groupSelect, groupInventory, groupRecords, groupSession, groupStore}
+}
+
+var jsonFlag = Flag{Name: "json", Help: "print JSON instead of a table"}

@@ -1,0 +1,152 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"vc/store"
+)
+
+// Env is a session: what one REPL, one -c string or one script shares from
+// command to command.
+type Env struct {
+	IO
+	Home    string
+	Store   *store.Store
+	cmds    *Table
+	version string
+
+	// interactive is true in the REPL, where vc may ask questions.
+	interactive bool
+	vars        map[string]string
+	settings    map[string]string
+	scriptArgs  []string
+
+	// selection holds the selected device names, sorted.
+	selection []string
+	last      *Result
+	devices   deviceCache
+}
+
+// deviceCache keeps the decoded inventory while the store's generation
+// says it is current, so select over 100,000 devices does not decode them
+// all again each time.
+type deviceCache struct {
+	gen     uint64
+	valid   bool
+	devices []*store.Device
+}
+
+// setting is a session option changed with `set NAME VALUE`.
+type setting struct {
+	name, help, def string
+	check           func(string) (string, error)
+}
+
+func knownSettings() []setting {
+	return []setting{
+		{name: "errexit", help: "stop a script at the first failed command (on or off)", def: "on", check: onOff},
+	}
+}
+
+func onOff(v string) (string, error) {
+	b, err := store.ParseBool(v)
+	if err != nil {
+		return "", fmt.Errorf("%q is not on or off", v)
+	}
+	if b {
+		return "on", nil
+	}
+	return "off", nil
+}
+
+func newEnv(io IO, home string, st *store.Store, version string) *Env {
+	e := &Env{IO: io, Home: home, Store: st, cmds: commandTable(), version: version,
+		vars: map[string]string{}, settings: map[string]string{}}
+	for _, s := range knownSettings() {
+		e.settings[s.name] = s.def
+	}
+	return e
+}
+
+// Setting is the current value of a session setting.
+func (e *Env) Setting(name string) string { return e.settings[name] }
+
+func (e *Env) lookupVar(name string) (string, bool) {
+	if v, ok := e.vars[name]; ok {
+		return v, true
+	}
+	if v, ok := e.settings[name]; ok {
+		return v, true
+	}
+	if n := int(name[0] - '0'); len(name) == 1 && n >= 0 && n <= 9 {
+		if n == 0 {
+			return "vc", true
+		}
+		if n <= len(e.scriptArgs) {
+			return e.scriptArgs[n-1], true
+		}
+		return "", false
+	}
+	return lookupEnviron(name)
+}
+
+// warnf tells the user something on stderr.
+func (e *Env) warnf(format string, args ...any) {
+	fmt.Fprintf(e.Err, format+"\n", args...)
+}
+
+// saidf reports what a command did, on stderr so stdout stays data.
+func (e *Env) saidf(format string, args ...any) {
+	fmt.Fprintf(e.Err, format+"\n", args...)
+}
+
+// Devices returns the whole inventory, sorted by name, decoding it only
+// when the store changed since the last call.
+func (e *Env) Devices(ctx context.Context) ([]*store.Device, error) {
+	var out []*store.Device
+	err := e.Store.View(ctx, func(t *store.Tx) error {
+		gen := t.Generation()
+		if e.devices.valid && e.devices.gen == gen {
+			out = e.devices.devices
+			return nil
+		}
+		ds, err := store.List[store.Device](t)
+		if err != nil {
+			return err
+		}
+		e.devices = deviceCache{gen: gen, valid: true, devices: ds}
+		out = ds
+		return nil
+	})
+	return out, err
+}
+
+// Selected resolves the selection to devices, dropping (and naming) any
+// that were removed since they were selected.
+func (e *Env) Selected(ctx context.Context) ([]*store.Device, error) {
+	all, err := e.Devices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]*store.Device, len(e.selection))
+	for _, d := range all {
+		byName[d.Name] = d
+	}
+	out := make([]*store.Device, 0, len(e.selection))
+	var gone []string
+	for _, n := range e.selection {
+		if d, ok := byName[n]; ok {
+			out = append(out, d)
+		} else {
+			gone = append(gone, n)
+		}
+	}
+	if len(gone) > 0 {
+		e.selection = slices.DeleteFunc(e.selection, func(n string) bool { return byName[n] == nil })
+		e.warnf("no longer in the inventory, dropped from the selection: %s", strings.Join(gone, ", "))
+	}
+	return out, nil
+}

@@ -1,0 +1,226 @@
+package inventory
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"vc/store"
+)
+
+// Columns is the CSV header vc writes, and the columns it reads. Columns
+// may come in any order; all but name and ip are optional, and
+// fields.NAME columns carry custom fields.
+var Columns = []string{"name", "ip", "port", "platform", "site", "role", "vendor", "status", "tags"}
+
+// FieldError is one bad cell, or a bad line, of a CSV file.
+type FieldError struct {
+	Line   int
+	Column int // 0 when the whole line is at fault
+	Field  string
+	Err    error
+}
+
+func (e *FieldError) Error() string {
+	switch {
+	case e.Column == 0:
+		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+	case e.Field == "":
+		return fmt.Sprintf("line %d, column %d: %v", e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("line %d, column %d (%s): %v", e.Line, e.Column, e.Field, e.Err)
+}
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// ImportError holds every fault found in a file; nothing was imported.
+type ImportError struct {
+	File   string
+	Errors []*FieldError
+}
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d %s, nothing imported", e.File, len(e.Errors), plural("error", len(e.Errors)))
+	const show = 20
+	for i, fe := range e.Errors {
+		if i == show {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(e.Errors)-show)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s: %v", e.File, fe)
+	}
+	return b.String()
+}
+
+func plural(w string, n int) string {
+	if n == 1 {
+		return w
+	}
+	return w + "s"
+}
+
+// Row is one device read from a CSV file, with the columns the file had,
+// so that a re-import only changes what the file speaks of.
+type Row struct {
+	Line   int
+	Device *store.Device
+	// Set lists the attributes the file gave, in header order.
+	Set []string
+}
+
+// ReadCSV reads a device CSV. It checks every row and returns all faults
+// at once as an *ImportError; rows are only returned when there are none.
+func ReadCSV(name string, r io.Reader) ([]Row, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	// Spreadsheets like to start files with a byte-order mark.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comment = '#'
+	cr.ReuseRecord = true
+	ierr := &ImportError{File: name}
+	header, err := cr.Read()
+	if err == io.EOF {
+		ierr.Errors = append(ierr.Errors, &FieldError{Line: 1, Err: errors.New("the file is empty; the first line must be a header such as " + strings.Join(Columns, ","))})
+		return nil, ierr
+	}
+	if err != nil {
+		return nil, csvError(ierr, err)
+	}
+	header = slices.Clone(header)
+	cols, herrs := readHeader(cr, header)
+	if len(herrs) > 0 {
+		ierr.Errors = herrs
+		return nil, ierr
+	}
+	var rows []Row
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && errors.Is(err, csv.ErrFieldCount) {
+				ierr.Errors = append(ierr.Errors, &FieldError{Line: pe.StartLine, Err: fmt.Errorf("%d fields, but the header has %d", len(rec), len(header))})
+				continue
+			}
+			return nil, csvError(ierr, err)
+		}
+		line, _ := cr.FieldPos(0)
+		row := Row{Line: line, Device: store.NewDevice(""), Set: cols}
+		for i, key := range cols {
+			v := strings.TrimSpace(rec[i])
+			l, c := cr.FieldPos(i)
+			if key == "name" {
+				if v == "" {
+					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: errors.New("missing device name")})
+					continue
+				}
+				if err := store.ValidName(v); err != nil {
+					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: err})
+					continue
+				}
+				if first, dup := seen[v]; dup {
+					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("duplicate device name %q (first on line %d)", v, first)})
+					continue
+				}
+				seen[v] = l
+				row.Device.Name = v
+				continue
+			}
+			if err := store.SetAttr(row.Device, key, v); err != nil {
+				ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: errors.Unwrap(err)})
+			}
+		}
+		rows = append(rows, row)
+	}
+	if len(ierr.Errors) > 0 {
+		return nil, ierr
+	}
+	return rows, nil
+}
+
+func csvError(ierr *ImportError, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		ierr.Errors = append(ierr.Errors, &FieldError{Line: pe.Line, Column: pe.Column, Err: pe.Err})
+		return ierr
+	}
+	return fmt.Errorf("read %s: %w", ierr.File, err)
+}
+
+func readHeader(cr *csv.Reader, header []string) ([]string, []*FieldError) {
+	var errs []*FieldError
+	cols := make([]string, len(header))
+	at := map[string]int{}
+	for i, h := range header {
+		key := strings.ToLower(strings.TrimSpace(h))
+		l, c := cr.FieldPos(i)
+		switch {
+		case key == "":
+			errs = append(errs, &FieldError{Line: l, Column: c, Err: errors.New("empty column name")})
+		case at[key] > 0:
+			errs = append(errs, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("column %q appears twice (first as column %d)", key, at[key])})
+		case key == "name" || slices.Contains(Columns, key) || slices.Contains(store.AttrNames(store.KindDevice), key):
+		case strings.HasPrefix(key, store.FieldPrefix) && store.ValidName(strings.TrimPrefix(key, store.FieldPrefix)) == nil:
+		default:
+			errs = append(errs, &FieldError{Line: l, Column: c, Err: fmt.Errorf("unknown column %q; columns are %s, and fields.NAME for custom fields", h, strings.Join(Columns, ","))})
+		}
+		at[key] = i + 1
+		cols[i] = key
+	}
+	for _, need := range []string{"name", "ip"} {
+		if at[need] == 0 && len(errs) == 0 {
+			errs = append(errs, &FieldError{Line: 1, Err: fmt.Errorf("the header has no %q column; it needs at least name,ip", need)})
+		}
+	}
+	return cols, errs
+}
+
+// WriteCSV writes devices in the import format, with a fields.NAME column
+// for every custom field any device has.
+func WriteCSV(w io.Writer, devices []*store.Device) error {
+	extra := map[string]bool{}
+	for _, d := range devices {
+		for k := range d.Fields {
+			extra[k] = true
+		}
+	}
+	header := slices.Clone(Columns)
+	var fieldCols []string
+	for k := range extra {
+		fieldCols = append(fieldCols, k)
+	}
+	slices.Sort(fieldCols)
+	for _, k := range fieldCols {
+		header = append(header, store.FieldPrefix+k)
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	rec := make([]string, len(header))
+	for _, d := range devices {
+		for i, col := range header {
+			if col == "name" {
+				rec[i] = d.Name
+				continue
+			}
+			rec[i], _ = store.GetAttr(d, col)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

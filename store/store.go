@@ -1,0 +1,170 @@
+// Package store keeps everything vc persists in one bbolt file,
+// $VC_HOME/vc.db. No handle stays open between operations: every View or
+// Update opens the file, runs one transaction and closes it again, so a REPL
+// left open in one terminal never blocks a script in another.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// FileName is the store's file inside the vc home directory.
+const FileName = "vc.db"
+
+// DefaultLockTimeout bounds how long an operation waits for another process
+// to release the file.
+const DefaultLockTimeout = 5 * time.Second
+
+// Store is a handle on the store file; it holds no open file.
+type Store struct {
+	dir         string
+	path        string
+	lockTimeout time.Duration
+	now         func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// LockTimeout bounds the wait for another process's lock; zero means
+	// DefaultLockTimeout.
+	LockTimeout time.Duration
+	// Now overrides the clock, for tests.
+	Now func() time.Time
+}
+
+// Open prepares the vc home directory (mode 0700) and returns a handle on
+// the store inside it. The file itself is created by the first operation.
+func Open(dir string, o Options) (*Store, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("store: no home directory given")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: create home %s: %w", dir, err)
+	}
+	// The home holds the vault's ciphertext and the history: it is nobody
+	// else's business, even if it was created by hand.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: restrict home %s: %w", dir, err)
+	}
+	s := &Store{dir: dir, path: filepath.Join(dir, FileName), lockTimeout: o.LockTimeout, now: o.Now}
+	if s.lockTimeout <= 0 {
+		s.lockTimeout = DefaultLockTimeout
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s, nil
+}
+
+// Path is the store file's path.
+func (s *Store) Path() string { return s.path }
+
+// Dir is the vc home directory.
+func (s *Store) Dir() string { return s.dir }
+
+// View runs fn in a read-only transaction. Several processes may view at
+// once; a writer waits for them.
+func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	if _, err := os.Stat(s.path); errors.Is(err, fs.ErrNotExist) {
+		// A read-only open cannot create the file; make it first.
+		if err := s.Update(ctx, func(*Tx) error { return nil }); err != nil {
+			return err
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		db, err := s.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		err = db.View(func(btx *bolt.Tx) error {
+			v, err := schemaVersion(btx)
+			if err != nil {
+				return err
+			}
+			if v != SchemaVersion {
+				return errNeedsMigration
+			}
+			return fn(&Tx{tx: btx, now: s.now()})
+		})
+		cerr := db.Close()
+		if errors.Is(err, errNeedsMigration) && attempt == 0 {
+			if err := s.Update(ctx, func(*Tx) error { return nil }); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if cerr != nil {
+			return fmt.Errorf("store: close %s: %w", s.path, cerr)
+		}
+		return nil
+	}
+}
+
+// Update runs fn in a read-write transaction, migrating the schema first
+// if the file is older than this vc. Nothing fn did persists if it returns
+// an error.
+func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	db, err := s.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	err = db.Update(func(btx *bolt.Tx) error {
+		if err := migrate(btx, s.now()); err != nil {
+			return err
+		}
+		tx := &Tx{tx: btx, now: s.now(), writable: true}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if tx.changed {
+			return bumpGeneration(btx)
+		}
+		return nil
+	})
+	if cerr := db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("store: close %s: %w", s.path, cerr)
+	}
+	return err
+}
+
+var errNeedsMigration = errors.New("store needs migration")
+
+func (s *Store) open(ctx context.Context, readOnly bool) (*bolt.DB, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	timeout := s.lockTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		if d := time.Until(dl); d < timeout {
+			timeout = d
+		}
+	}
+	// bbolt treats a zero timeout as "wait forever".
+	timeout = max(timeout, time.Millisecond)
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("%w: another vc process held %s for %s; try again when it finishes (VC_LOCK_TIMEOUT raises the wait)", ErrBusy, s.path, timeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", s.path, err)
+	}
+	if !readOnly {
+		if err := os.Chmod(s.path, 0o600); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: restrict %s: %w", s.path, err)
+		}
+	}
+	return db, nil
+}
