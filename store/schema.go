@@ -10,7 +10,7 @@ import (
 
 // SchemaVersion is the newest schema this vc knows; a test holds it equal to
 // len(migrations).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 var (
 	bucketMeta = []byte("meta")
@@ -24,6 +24,7 @@ var (
 // so a crash leaves either the old schema or the new one.
 var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	migrateInventory,
+	migrateVault,
 }
 
 func schemaVersion(tx *bolt.Tx) (int, error) {
@@ -98,6 +99,24 @@ func migrateInventory(tx *bolt.Tx, now time.Time) error {
 	}
 	for _, p := range defaultPlatforms {
 		if err := Put(t, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Buckets of the vault and credentials (schema 2).
+var (
+	bucketVault      = []byte("vault")
+	bucketCred       = []byte("cred")
+	bucketCredResult = []byte("credresult")
+)
+
+// migrateVault creates the buckets of the vault header, the credentials
+// and what each device taught vc about them.
+func migrateVault(tx *bolt.Tx, _ time.Time) error {
+	for _, b := range [][]byte{bucketVault, bucketCred, bucketCredResult} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}
 	}

@@ -228,6 +228,11 @@ func (t *Tx) Remove(k Kind, name string, force bool) ([]Ref, error) {
 	if err != nil {
 		return nil, err
 	}
+	if k == KindDevice {
+		if err := t.moveCredResults(name, ""); err != nil {
+			return nil, err
+		}
+	}
 	t.changed = true
 	return refs, t.bucket(k).Delete([]byte(name))
 }
@@ -250,6 +255,11 @@ func (t *Tx) Rename(k Kind, from, to string) error {
 	}
 	if err := t.bucket(k).Delete([]byte(from)); err != nil {
 		return err
+	}
+	if k == KindDevice {
+		if err := t.moveCredResults(from, to); err != nil {
+			return err
+		}
 	}
 	return t.eachReferrer(k, from, func(r Entity, f refField) error {
 		f.set(r, to)
