@@ -55,7 +55,9 @@ func TestSchemaVersionMatchesMigrations(t *testing.T) {
 // the foundation wrote it) and finds the credential buckets made.
 func TestMigrateFromInventoryOnly(t *testing.T) {
 	s, _ := testStore(t)
-	update(t, s, func(tx *Tx) error { return Put(tx, &Device{Name: "sw1", Address: "10.0.0.1", Port: 22, Status: "active"}) })
+	update(t, s, func(tx *Tx) error {
+		return Put(tx, &Device{Name: "sw1", Address: "10.0.0.1", Port: 22, Status: "active"})
+	})
 	db, err := bolt.Open(s.Path(), 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
