@@ -131,7 +131,7 @@ func deviceCommands() []*Command {
 				}
 				res := deviceResult([]*store.Device{d})
 				res.Record = true
-				return res, nil
+				return res, addCredInfo(ctx, e, res, d)
 			},
 		},
 		{

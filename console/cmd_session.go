@@ -115,6 +115,7 @@ func runSet(ctx context.Context, e *Env, c *Call) (*Result, error) {
 				return nil, usagef("set %s: %v", name, err)
 			}
 			e.settings[name] = v
+			e.settingChanged(name)
 			return nil, nil
 		}
 	}

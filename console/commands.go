@@ -8,6 +8,8 @@ func commandTable() *Table {
 		storeCommands(),
 		selectCommands(),
 		inventoryCommands(),
+		vaultCommands(),
+		credCommands(),
 		finishStages(stageCommands()),
 	)
 }
@@ -22,7 +24,7 @@ const (
 )
 
 func groupOrder() []string {
-	return []string{groupSelect, groupInventory, groupRecords, groupSession, groupStore}
+	return []string{groupSelect, groupInventory, groupVault, groupRecords, groupSession, groupStore}
 }
 
 var jsonFlag = Flag{Name: "json", Help: "print JSON instead of a table"}

@@ -50,6 +50,7 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 	help := fs.Bool("h", false, "")
 	fs.BoolVar(help, "help", false, "")
 	showVersion := fs.Bool("version", false, "")
+	vaultPasswordFile := fs.String("vault-password-file", "", "")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		fmt.Fprintf(io.Err, "vc: %v\n%s", err, usageText)
@@ -74,6 +75,8 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 		return ExitFailure
 	}
 	env := newEnv(io, dir, st, version)
+	env.vault.passwordFile = *vaultPasswordFile
+	defer env.vault.lock()
 	rest := fs.Args()
 	switch {
 	case *script != "" && *cmds != "":
@@ -93,6 +96,7 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 	case io.InTTY:
 		return env.repl(ctx)
 	default:
+		env.vault.stdinTaken = true
 		return env.exit(env.runSource(env.interruptible(ctx), "stdin", io.In))
 	}
 }

@@ -28,6 +28,8 @@ type Env struct {
 	selection []string
 	last      *Result
 	devices   deviceCache
+	// vault holds the vault's key while the session has it unlocked.
+	vault *vaultState
 }
 
 // deviceCache keeps the decoded inventory while the store's generation
@@ -48,6 +50,7 @@ type setting struct {
 func knownSettings() []setting {
 	return []setting{
 		{name: "errexit", help: "stop a script at the first failed command (on or off)", def: "on", check: onOff},
+		{name: "vault-timeout", help: "lock the vault after it is unused this long (a duration, or off)", def: "30m", check: vaultTimeoutSetting},
 	}
 }
 
@@ -64,7 +67,7 @@ func onOff(v string) (string, error) {
 
 func newEnv(io IO, home string, st *store.Store, version string) *Env {
 	e := &Env{IO: io, Home: home, Store: st, cmds: commandTable(), version: version,
-		vars: map[string]string{}, settings: map[string]string{}}
+		vars: map[string]string{}, settings: map[string]string{}, vault: newVaultState(io)}
 	for _, s := range knownSettings() {
 		e.settings[s.name] = s.def
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"vc/store"
+	"vc/vault"
 )
 
 // Exit statuses. They are documented by `help exit-codes`; scripts may rely
@@ -16,6 +17,8 @@ const (
 	ExitPartial     = 3
 	ExitAllFailed   = 4
 	ExitBusy        = 5
+	ExitVaultLocked = 6
+	ExitWrongPass   = 7
 	ExitInterrupted = 130
 )
 
@@ -33,6 +36,8 @@ func exitCodes() []exitDoc {
 		{ExitPartial, "exec: some devices failed, others succeeded"},
 		{ExitAllFailed, "exec: every device failed"},
 		{ExitBusy, "the store was held by another vc for longer than VC_LOCK_TIMEOUT"},
+		{ExitVaultLocked, "the vault was needed but is not initialized, or there was no password to unlock it (VC_VAULT_PASSWORD, --vault-password-file, a terminal)"},
+		{ExitWrongPass, "a wrong password for the vault or for a credentials bundle"},
 		{ExitInterrupted, "interrupted (Ctrl-C)"},
 	}
 }
@@ -60,6 +65,10 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, store.ErrBusy):
 		return ExitBusy
+	case errors.Is(err, vault.ErrLocked), errors.Is(err, vault.ErrNotInitialized):
+		return ExitVaultLocked
+	case errors.Is(err, vault.ErrWrongPassword):
+		return ExitWrongPass
 	}
 	return ExitFailure
 }

@@ -19,9 +19,13 @@ func (e *Env) repl(ctx context.Context) int {
 	fmt.Fprintf(e.Out, "vc %s: type help for commands, quit or Ctrl-D to leave\n", e.version)
 	lines := make(chan string)
 	readErr := make(chan error, 1)
+	// The reader reads a line only when the loop asks for one: while a
+	// command runs the terminal is the command's, to ask for a password
+	// that must not end up read as the next command (and in the history).
+	want := make(chan struct{}, 1)
 	go func() {
 		r := bufio.NewReader(e.In)
-		for {
+		for range want {
 			line, err := r.ReadString('\n')
 			if line != "" || err == nil {
 				lines <- strings.TrimRight(line, "\r\n")
@@ -33,11 +37,17 @@ func (e *Env) repl(ctx context.Context) int {
 		}
 	}()
 	status := ExitOK
+	asked := false
 	for {
 		fmt.Fprint(e.Out, e.prompt())
+		if !asked {
+			want <- struct{}{}
+			asked = true
+		}
 		var line string
 		select {
 		case line = <-lines:
+			asked = false
 		case <-readErr:
 			fmt.Fprintln(e.Out)
 			return status
@@ -46,7 +56,7 @@ func (e *Env) repl(ctx context.Context) int {
 			fmt.Fprintln(e.Out)
 			continue
 		}
-		e.saveHistory(line)
+		e.saveHistory(ctx, line)
 		err := e.runInterruptible(ctx, line)
 		if errors.Is(err, errQuit) {
 			return status
@@ -90,12 +100,14 @@ func (e *Env) prompt() string {
 
 // secretLine spots lines that may carry a secret; they are kept out of the
 // history file.
-var secretLine = regexp.MustCompile(`(?i)(pass(word|phrase)?|secret|token|key)\s*[=:]|--(password|secret|passphrase)\b`)
+// A --password flag with a value counts; --password-stdin and
+// --password-file name where a secret is, not the secret.
+var secretLine = regexp.MustCompile(`(?i)(pass(word|phrase)?|secret|token|key)\s*[=:]|--(password|secret|passphrase)(\s*=|\s+[^-\s]|\s*$)`)
 
 // saveHistory appends a line to $VC_HOME/history, unless it is blank or
 // looks like it carries a secret.
-func (e *Env) saveHistory(line string) {
-	if strings.TrimSpace(line) == "" || secretLine.MatchString(line) {
+func (e *Env) saveHistory(ctx context.Context, line string) {
+	if strings.TrimSpace(line) == "" || secretLine.MatchString(line) || e.mayHoldSecret(ctx, line) {
 		return
 	}
 	f, err := os.OpenFile(filepath.Join(e.Home, "history"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)

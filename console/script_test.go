@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,7 +20,8 @@ func TestMain(m *testing.M) {
 		os.Exit(Main("test"))
 	}
 	testscript.Main(m, map[string]func(){
-		"vc": func() { os.Exit(Main("test")) },
+		"vc":       func() { os.Exit(Main("test")) },
+		"vc-crash": func() { os.Exit(crashingMain()) },
 	})
 }
 
@@ -46,7 +48,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 
 // scriptCommands are the extra commands scripts may use.
 func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		// newerstore FILE writes a store of a schema newer than this vc's.
 		"newerstore": func(ts *testscript.TestScript, neg bool, args []string) {
 			if len(args) != 1 {
@@ -67,4 +69,6 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 			}
 		},
 	}
+	maps.Copy(cmds, vaultScriptCommands())
+	return cmds
 }

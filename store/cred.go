@@ -199,3 +199,23 @@ func refsOf(k Kind, names []string, field string) []Ref {
 	}
 	return refs
 }
+
+// ResealCred replaces the sealed secret of the credential name, as a
+// change of vault password does; the credential itself is unchanged, so
+// its Updated stamp stays.
+func (t *Tx) ResealCred(name string, sealed []byte) error {
+	c, err := t.Cred(name)
+	if err != nil {
+		return err
+	}
+	c.Sealed = sealed
+	if err := validateCred(c); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("store: encode credential %q: %w", c.Name, err)
+	}
+	t.changed = true
+	return t.creds().Put([]byte(c.Name), raw)
+}
