@@ -65,7 +65,7 @@ func (e *Env) repl(ctx context.Context) int {
 			if errors.Is(err, context.Canceled) {
 				fmt.Fprintln(e.Err, "interrupted")
 			} else {
-				e.report(err)
+				e.report(e.redacted(ctx, err))
 			}
 			status = exitCode(err)
 		}
