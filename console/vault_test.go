@@ -263,7 +263,7 @@ func TestInitConfirmsOnTerminal(t *testing.T) {
 
 func TestSecretLine(t *testing.T) {
 	for line, want := range map[string]bool{
-		"device list":                                 false,
+		"device list": false,
 		"cred add ops --user admin --password-stdin":  false,
 		"cred add ops --user admin --password hunter": true,
 		"cred add ops --password=hunter":              true,
