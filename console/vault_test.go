@@ -196,7 +196,7 @@ func TestVaultChangedElsewhere(t *testing.T) {
 	if !errors.Is(err, vault.ErrWrongPassword) {
 		t.Fatalf("got %v, want the old password refused", err)
 	}
-	if !strings.Contains(aErr.String(), "the vault's password was changed by another vc; unlock it again") {
+	if !strings.Contains(aErr.String(), "the vault changed since this session unlocked it") {
 		t.Fatalf("no word of the change:\n%s", aErr)
 	}
 	if a.vault.unlocked() {

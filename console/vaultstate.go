@@ -174,7 +174,7 @@ func (e *Env) settingChanged(name string) {
 var (
 	errNoVaultPassword = fmt.Errorf("%w: no password to unlock it: set VC_VAULT_PASSWORD, use --vault-password-file FILE, or run vc on a terminal", vault.ErrLocked)
 	errNoVault         = fmt.Errorf("%w: create it with vault init", vault.ErrNotInitialized)
-	errVaultChanged    = errors.New("the vault's password was changed by another vc since this session unlocked it; run the command again to unlock with the new one")
+	errVaultChanged    = errors.New("the vault changed since this session unlocked it (its password was changed, or the store restored); run the command again to unlock it anew")
 )
 
 // loadHeader reads the vault's header from the store.
@@ -219,7 +219,7 @@ func (e *Env) withVault(ctx context.Context, fn func(k *vault.Key, h *vault.Head
 	vs.mu.Lock()
 	if vs.key != nil && !vs.header.Same(cur) {
 		vs.lockLocked()
-		e.warnf("the vault's password was changed by another vc; unlock it again")
+		e.warnf("the vault changed since this session unlocked it (its password was changed, or the store restored); unlocking it anew")
 	}
 	if vs.key == nil {
 		if vs.idleLocked > 0 {
