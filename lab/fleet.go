@@ -70,3 +70,6 @@ func plan(o Options) []Device {
 	}
 	return devs
 }
+
+// plat returns the platform row of d.
+func (d Device) plat() *platform { return platformByName(d.Platform) }

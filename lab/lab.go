@@ -133,3 +133,13 @@ func (l *Lab) closeListeners() {
 		d.ln.Close()
 	}
 }
+
+// device returns the served device called name, or nil.
+func (l *Lab) device(name string) *device {
+	for _, d := range l.devs {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
