@@ -1,9 +1,6 @@
 package lab
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // command is one thing a device understands. words are its keywords in
 // full; "<word>" takes one argument and "<rest>" all remaining words.
@@ -143,8 +140,8 @@ func complaint(p *platform, line string, l lookup, offset int) string {
 	}
 	switch l.problem {
 	case problemAmbiguous:
-		if strings.Contains(p.ambiguous, "%s") {
-			return fmt.Sprintf(p.ambiguous, line)
+		if strings.Contains(p.ambiguous, "{line}") {
+			return strings.ReplaceAll(p.ambiguous, "{line}", strings.TrimSpace(line))
 		}
 		return caret(p.ambiguous)
 	case problemIncomplete:
@@ -153,8 +150,8 @@ func complaint(p *platform, line string, l lookup, offset int) string {
 		}
 		return p.incomplete
 	}
-	if p.name == "linux" {
-		return fmt.Sprintf(p.invalid, words[0])
+	if strings.Contains(p.invalid, "{word}") {
+		return strings.ReplaceAll(p.invalid, "{word}", words[0])
 	}
 	if p.name == "juniper_junos" && l.at == 0 {
 		return caret("unknown command.")

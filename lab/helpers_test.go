@@ -270,3 +270,53 @@ func ntcTemplates(t *testing.T) string {
 func crlfToLF(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
 func splitLines(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") }
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// privileged runs cmd where it needs privilege: an exec request, except on
+// cisco_ios, whose sessions start in user mode, where it types enable and
+// the secret first, as an operator would.
+func privileged(t *testing.T, d Device, cmd string) string {
+	t.Helper()
+	if !d.plat().startUser {
+		out, _ := execOut(t, d, cmd)
+		return crlfToLF(out)
+	}
+	tm := openTerm(t, d, 24)
+	tm.expect(">$", wait)
+	tm.send("enable\r")
+	tm.expect("Password: $", wait)
+	tm.send("admin\r")
+	tm.expect("#$", wait)
+	tm.send("terminal length 0\r")
+	tm.expect("#$", wait)
+	tm.send(cmd + "\r")
+	out := tm.expect(regexp.QuoteMeta(d.Name+"#")+"$", wait)
+	out = strings.TrimPrefix(out, cmd+"\r\n")
+	return crlfToLF(strings.TrimSuffix(out, d.Name+"#"))
+}

@@ -36,9 +36,9 @@ type platform struct {
 	abbreviate bool
 	// caretErrors point at the offending word with a '^' under it.
 	caretErrors bool
-	invalid     string // message for a command that does not exist
+	invalid     string // message for a command that does not exist; {word} is its first word
 	incomplete  string // message for a command that needs more words
-	ambiguous   string // message for a prefix matching several keywords; %s is the word
+	ambiguous   string // message for a prefix matching several keywords; {line} is the line
 	// crlf says whether exec output ends lines with CRLF, as network
 	// operating systems do even without a terminal.
 	crlf bool
@@ -93,7 +93,7 @@ var platforms = []*platform{
 		pager: ciscoPager, pagerErase: ciscoPagerErase,
 		abbreviate: true, caretErrors: true,
 		invalid: "% Invalid input detected at '^' marker.", incomplete: "% Incomplete command.",
-		ambiguous: `% Ambiguous command:  "%s"`,
+		ambiguous: `% Ambiguous command:  "{line}"`,
 		crlf:      true,
 		commands:  iosCommands, filters: ciscoFilters,
 		portName: "GigabitEthernet1/0/%d", portShort: "Gi1/0/%d", portBase: 1,
@@ -119,7 +119,7 @@ var platforms = []*platform{
 		pager: ciscoPager, pagerErase: ciscoPagerErase,
 		abbreviate: true, caretErrors: true,
 		invalid: "% Invalid input detected at '^' marker.", incomplete: "% Incomplete command.",
-		ambiguous: `% Ambiguous command:  "%s"`,
+		ambiguous: `% Ambiguous command:  "{line}"`,
 		crlf:      true,
 		commands:  xrCommands, filters: ciscoFilters,
 		portName: "GigabitEthernet0/0/0/%d", portShort: "Gi0/0/0/%d", portBase: 0,
@@ -145,7 +145,7 @@ var platforms = []*platform{
 		name: "linux", vendor: "linux", serverVersion: "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3",
 		userPrompt: "{user}@{host}:~$ ", privPrompt: "{user}@{host}:~$ ",
 		banner:   "Linux {host} 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64\n\nThe programs included with the Debian GNU/Linux system are free software.\n",
-		invalid:  "-bash: %s: command not found",
+		invalid:  "-bash: {word}: command not found",
 		crlf:     false,
 		commands: linuxCommands, filters: linuxFilters,
 		portName: "eth%d", portShort: "eth%d", portBase: 1,

@@ -51,6 +51,7 @@ type conn struct {
 	dev  *device
 	nc   net.Conn
 	idle *time.Timer
+	gone chan struct{} // closed when the SSH connection has ended
 }
 
 // active restarts the idle timer after input.
@@ -66,14 +67,17 @@ func (c *conn) roundTrip(ctx context.Context) error {
 }
 
 // stall plays the drop and hang faults after part of an output was sent:
-// drop closes TCP under the client; hang swallows input without a word
-// until the client, the idle timer or the lab closes the connection.
-func (c *conn) stall(f Fault, in io.Reader) error {
+// drop closes TCP under the client; hang says nothing more until the
+// client, the idle timer or the lab ends the connection.
+func (c *conn) stall(ctx context.Context, f Fault) error {
 	if f == FaultDrop {
 		c.nc.Close()
 		return errSessionOver
 	}
-	_, _ = io.Copy(io.Discard, in) // ends when the connection closes
+	select {
+	case <-c.gone:
+	case <-ctx.Done():
+	}
 	return errSessionOver
 }
 
@@ -81,7 +85,7 @@ func (c *conn) stall(f Fault, in io.Reader) error {
 // handshake, then the session channels.
 func (d *device) serve(ctx context.Context, nc net.Conn) {
 	opts := &d.lab.opts
-	c := &conn{dev: d, nc: nc, idle: time.AfterFunc(opts.IdleTimeout, func() { nc.Close() })}
+	c := &conn{dev: d, nc: nc, idle: time.AfterFunc(opts.IdleTimeout, func() { nc.Close() }), gone: make(chan struct{})}
 	defer c.idle.Stop()
 	defer nc.Close()
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
@@ -119,6 +123,7 @@ func (d *device) serve(ctx context.Context, nc net.Conn) {
 		}
 		sessions.Go(func() { d.session(ctx, c, sc.User(), nch) })
 	}
+	close(c.gone)
 	sessions.Wait()
 }
 

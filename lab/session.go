@@ -85,7 +85,7 @@ func (d *device) exec(ctx context.Context, c *conn, sh *shell, ch ssh.Channel, l
 	if r.data && (d.Fault == FaultHang || d.Fault == FaultDrop) {
 		lines := strings.SplitAfter(text, "\n")
 		_, _ = io.WriteString(ch, strings.Join(lines[:(len(lines)+1)/2], ""))
-		_ = c.stall(d.Fault, ch)
+		_ = c.stall(ctx, d.Fault)
 		return
 	}
 	if _, err := io.WriteString(ch, text); err != nil {

@@ -212,7 +212,7 @@ func (t *terminal) fault(text string) error {
 	if err := t.write(strings.Join(lines[:(len(lines)+1)/2], "")); err != nil {
 		return err
 	}
-	return t.conn.stall(t.sh.dev.Fault, t.ch)
+	return t.conn.stall(t.ctx, t.sh.dev.Fault)
 }
 
 // readByte returns the next input byte. A chunk of input costs one round
