@@ -218,6 +218,16 @@ func TestAbbreviationsAndPipes(t *testing.T) {
 	if len(splitLines(crlfToLF(vlans))) < 4 {
 		t.Errorf("| include kept too little: %q", vlans)
 	}
+	xr := devOf(t, l, "cisco_xr")
+	tm := openTerm(t, xr, 24)
+	tm.expect("#$", wait)
+	tm.send("terminal exec prompt no-timestamp\r")
+	tm.expect("#$", wait)
+	tm.send("show clock\r")
+	if got := tm.expect("#$", wait); !regexp.MustCompile(`^show clock\r\n\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} \d+ \d{4}\r\n`).MatchString(got) {
+		t.Errorf("XR show clock without timestamp line: %q", got)
+	}
+
 	junos := devOf(t, l, "juniper_junos")
 	n, _ := execOut(t, junos, "show arp no-resolve | count")
 	if !regexp.MustCompile(`^Count: \d{3} lines\r\n$`).MatchString(n) {

@@ -121,6 +121,7 @@ func execOut(t *testing.T, d Device, cmd string) (string, int) {
 // term is an interactive shell seen from the client side.
 type term struct {
 	t    *testing.T
+	s    *ssh.Session
 	in   interface{ Write([]byte) (int, error) }
 	mu   sync.Mutex
 	buf  []byte
@@ -150,7 +151,7 @@ func openTerm(t *testing.T, d Device, rows int) *term {
 	if err := s.Shell(); err != nil {
 		t.Fatalf("shell: %v", err)
 	}
-	tm := &term{t: t, in: in}
+	tm := &term{t: t, s: s, in: in}
 	go func() {
 		b := make([]byte, 4096)
 		for {

@@ -17,8 +17,8 @@ type platform struct {
 	// a session starts unless startUser is set.
 	userPrompt, privPrompt string
 	startUser              bool
-	// enable is the command that asks for the enable secret, if any.
-	enable, disable string
+	// enable is the command that reaches privileged mode, if any.
+	enable string
 	// enableAsks says whether enable asks for the enable secret.
 	enableAsks bool
 	// blankBeforePrompt writes an empty line between an output and the
@@ -76,7 +76,7 @@ var platforms = []*platform{
 	{
 		name: "arista_eos", vendor: "arista", serverVersion: "SSH-2.0-OpenSSH_7.8",
 		userPrompt: "{host}>", privPrompt: "{host}#",
-		enable: "enable", disable: "disable",
+		enable: "enable",
 		pager: ciscoPager, pagerErase: ciscoPagerErase,
 		abbreviate: true,
 		invalid:    "% Invalid input", incomplete: "% Incomplete command", ambiguous: "% Ambiguous command",
@@ -89,7 +89,7 @@ var platforms = []*platform{
 	{
 		name: "cisco_ios", vendor: "cisco", serverVersion: "SSH-2.0-Cisco-1.25",
 		userPrompt: "{host}>", privPrompt: "{host}#", startUser: true,
-		enable: "enable", disable: "disable", enableAsks: true,
+		enable: "enable", enableAsks: true,
 		pager: ciscoPager, pagerErase: ciscoPagerErase,
 		abbreviate: true, caretErrors: true,
 		invalid: "% Invalid input detected at '^' marker.", incomplete: "% Incomplete command.",

@@ -19,6 +19,8 @@ type shell struct {
 	// rows is the window height from pty-req and window-change, written by
 	// the request loop while the terminal reads it.
 	rows atomic.Int32
+	// noTimestamp drops the timestamp line IOS XR puts before outputs.
+	noTimestamp bool
 
 	m *model // the model of the command being run, built on first use
 }

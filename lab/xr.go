@@ -9,6 +9,8 @@ import (
 // xrCommands is what a cisco_xr router understands. IOS XR starts most
 // outputs with a timestamp line, and has no MAC table on a router.
 var xrCommands = append(ciscoSessionCommands(),
+	command{words: "terminal exec prompt no-timestamp", run: func(s *shell, _ []string) string { s.noTimestamp = true; return "" }},
+	command{words: "terminal exec prompt timestamp", run: func(s *shell, _ []string) string { s.noTimestamp = false; return "" }},
 	command{words: "show version", data: true, run: xrStamped(xrVersion)},
 	command{words: "show clock", run: xrStamped(xrClock)},
 	command{words: "show arp", data: true, run: xrStamped(xrARP)},
@@ -18,10 +20,14 @@ var xrCommands = append(ciscoSessionCommands(),
 	command{words: "show running-config", data: true, run: xrStamped(xrRunningConfig)},
 )
 
-// xrStamped prefixes an output with the time, as XR does.
+// xrStamped prefixes an output with the time, as XR does unless told
+// "terminal exec prompt no-timestamp" (newer clients send it).
 func xrStamped(f func(m *model, now time.Time) string) func(*shell, []string) string {
 	return func(s *shell, _ []string) string {
 		now := s.now()
+		if s.noTimestamp {
+			return f(s.model(), now)
+		}
 		return now.UTC().Format("Mon Jan _2 15:04:05.000 MST") + "\n" + f(s.model(), now)
 	}
 }
