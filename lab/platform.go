@@ -77,7 +77,7 @@ var platforms = []*platform{
 		name: "arista_eos", vendor: "arista", serverVersion: "SSH-2.0-OpenSSH_7.8",
 		userPrompt: "{host}>", privPrompt: "{host}#",
 		enable: "enable",
-		pager: ciscoPager, pagerErase: ciscoPagerErase,
+		pager:  ciscoPager, pagerErase: ciscoPagerErase,
 		abbreviate: true,
 		invalid:    "% Invalid input", incomplete: "% Incomplete command", ambiguous: "% Ambiguous command",
 		crlf:     true,

@@ -46,6 +46,10 @@ func writeInventoryFile(path string, l *Lab) error {
 		return fmt.Errorf("lab: write inventory: %w", err)
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("lab: write inventory %s: %w", path, err)
+	}
 	if err := l.WriteInventory(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("lab: write inventory %s: %w", path, err)
