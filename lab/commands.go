@@ -151,10 +151,14 @@ func complaint(p *platform, line string, l lookup, offset int) string {
 		return p.incomplete
 	}
 	if strings.Contains(p.invalid, "{word}") {
-		return strings.ReplaceAll(p.invalid, "{word}", words[0])
+		w := words[0]
+		if l.at < len(words) {
+			w = words[l.at]
+		}
+		return strings.ReplaceAll(p.invalid, "{word}", w)
 	}
-	if p.name == "juniper_junos" && l.at == 0 {
-		return caret("unknown command.")
+	if p.unknownFirst != "" && l.at == 0 {
+		return caret(p.unknownFirst)
 	}
 	return caret(p.invalid)
 }

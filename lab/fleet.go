@@ -52,7 +52,7 @@ func plan(o Options) []Device {
 		p := platformByName(o.Platforms[i%np])
 		site := sites[(i/np)%len(sites)]
 		role := "server"
-		if p.name != "linux" {
+		if !p.host {
 			role = networkRoles[(i/(np*len(sites)))%len(networkRoles)]
 		}
 		key := site + "-" + role

@@ -10,7 +10,6 @@ import (
 // abbreviated; arguments follow the command.
 var linuxCommands = []command{
 	{words: "uname <rest>", data: true, run: linuxUname},
-	{words: "uname", run: func(*shell, []string) string { return "Linux\n" }},
 	{words: "hostname", run: func(s *shell, _ []string) string { return s.dev.Name + "\n" }},
 	{words: "whoami", run: func(s *shell, _ []string) string { return s.user + "\n" }},
 	{words: "id", run: func(s *shell, _ []string) string {
@@ -20,10 +19,8 @@ var linuxCommands = []command{
 	{words: "uptime", run: show(linuxUptime)},
 	{words: "ip <rest>", data: true, run: linuxIP},
 	{words: "arp <rest>", data: true, run: show(linuxARP)},
-	{words: "arp", data: true, run: show(linuxARP)},
 	{words: "cat /etc/os-release", run: func(*shell, []string) string { return osRelease }},
 	{words: "echo <rest>", run: func(_ *shell, a []string) string { return strings.Join(a, " ") + "\n" }},
-	{words: "echo", run: func(*shell, []string) string { return "\n" }},
 	// What scripts and clients send to tame a shell: harmless and silent.
 	{words: "export <rest>", run: nothing},
 	{words: "unset <rest>", run: nothing},
@@ -46,6 +43,9 @@ func linuxUname(s *shell, args []string) string {
 	parts := map[string]string{
 		"s": "Linux", "n": m.host, "r": m.version, "v": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)",
 		"m": "x86_64", "o": "GNU/Linux",
+	}
+	if len(args) == 0 {
+		return "Linux\n"
 	}
 	var out []string
 	for _, a := range args {
@@ -74,6 +74,9 @@ func linuxUptime(m *model, now time.Time) string {
 
 // linuxIP answers "ip address", "ip a", "ip addr show" and "ip neigh".
 func linuxIP(s *shell, args []string) string {
+	if len(args) == 0 {
+		return "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"
+	}
 	obj := args[0]
 	switch {
 	case strings.HasPrefix("address", obj):

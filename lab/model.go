@@ -116,7 +116,7 @@ func buildModel(d *device, rev revisions) *model {
 	m.version = vers[r.IntN(len(vers))]
 	m.boot = d.lab.started.Add(-time.Duration(1+r.IntN(900))*24*time.Hour - time.Duration(r.IntN(24*60))*time.Minute)
 	m.net = byte(1 + r.IntN(250))
-	if p.name == "linux" {
+	if p.host {
 		m.buildServer(r)
 		return m
 	}

@@ -37,11 +37,20 @@ type platform struct {
 	// caretErrors point at the offending word with a '^' under it.
 	caretErrors bool
 	invalid     string // message for a command that does not exist; {word} is its first word
-	incomplete  string // message for a command that needs more words
-	ambiguous   string // message for a prefix matching several keywords; {line} is the line
+	// unknownFirst, when set, replaces invalid when the very first word is
+	// unknown, as Junos says "unknown command." there.
+	unknownFirst string
+	// invalidStatus is the exec exit status of an invalid command.
+	invalidStatus int
+	incomplete    string // message for a command that needs more words
+	ambiguous     string // message for a prefix matching several keywords; {line} is the line
 	// crlf says whether exec output ends lines with CRLF, as network
 	// operating systems do even without a terminal.
 	crlf bool
+	// host marks a server rather than a network device: its role is
+	// server, it has NICs rather than ports, and its shell logs out on
+	// Ctrl-D.
+	host bool
 	// commands is what the device understands; see commands.go.
 	commands []command
 	// filters are the pipe stages the device's CLI offers after '|'.
@@ -80,7 +89,7 @@ var platforms = []*platform{
 		pager:  ciscoPager, pagerErase: ciscoPagerErase,
 		abbreviate: true,
 		invalid:    "% Invalid input", incomplete: "% Incomplete command", ambiguous: "% Ambiguous command",
-		crlf:     true,
+		crlf: true, invalidStatus: 1,
 		commands: eosCommands, filters: ciscoFilters,
 		portName: "Ethernet%d", portShort: "Et%d", portBase: 1,
 		uplinkName: "Ethernet%d/1", uplinkBase: 49, uplinkShort: "Et%d/1",
@@ -94,8 +103,8 @@ var platforms = []*platform{
 		abbreviate: true, caretErrors: true,
 		invalid: "% Invalid input detected at '^' marker.", incomplete: "% Incomplete command.",
 		ambiguous: `% Ambiguous command:  "{line}"`,
-		crlf:      true,
-		commands:  iosCommands, filters: ciscoFilters,
+		crlf:      true, invalidStatus: 1,
+		commands: iosCommands, filters: ciscoFilters,
 		portName: "GigabitEthernet1/0/%d", portShort: "Gi1/0/%d", portBase: 1,
 		uplinkName: "TenGigabitEthernet1/1/%d", uplinkBase: 1, uplinkShort: "Te1/1/%d",
 		sviName: "Vlan%d", sviShort: "Vl%d", loopName: "Loopback0", mgmtName: "GigabitEthernet0/0",
@@ -107,8 +116,8 @@ var platforms = []*platform{
 		abbreviate: true, caretErrors: true,
 		invalid: "% Invalid command at '^' marker.", incomplete: "% Incomplete command at '^' marker.",
 		ambiguous: "% Ambiguous command at '^' marker.",
-		crlf:      true,
-		commands:  nxosCommands, filters: ciscoFilters,
+		crlf:      true, invalidStatus: 1,
+		commands: nxosCommands, filters: ciscoFilters,
 		portName: "Ethernet1/%d", portShort: "Eth1/%d", portBase: 1,
 		uplinkName: "Ethernet2/%d", uplinkBase: 1, uplinkShort: "Eth2/%d",
 		sviName: "Vlan%d", sviShort: "Vlan%d", loopName: "loopback0", mgmtName: "mgmt0",
@@ -120,8 +129,8 @@ var platforms = []*platform{
 		abbreviate: true, caretErrors: true,
 		invalid: "% Invalid input detected at '^' marker.", incomplete: "% Incomplete command.",
 		ambiguous: `% Ambiguous command:  "{line}"`,
-		crlf:      true,
-		commands:  xrCommands, filters: ciscoFilters,
+		crlf:      true, invalidStatus: 1,
+		commands: xrCommands, filters: ciscoFilters,
 		portName: "GigabitEthernet0/0/0/%d", portShort: "Gi0/0/0/%d", portBase: 0,
 		uplinkName: "TenGigE0/0/1/%d", uplinkBase: 0, uplinkShort: "Te0/0/1/%d",
 		sviName: "BVI%d", sviShort: "BV%d", loopName: "Loopback0", mgmtName: "MgmtEth0/RP0/CPU0/0",
@@ -133,10 +142,10 @@ var platforms = []*platform{
 		blankBeforePrompt: true,
 		pager:             "---(more)---", pagerErase: junosPagerErase, percentPager: true,
 		abbreviate: true, caretErrors: true,
-		invalid: "syntax error, expecting <command>.", incomplete: "error: command is not complete",
+		invalid: "syntax error, expecting <command>.", unknownFirst: "unknown command.", incomplete: "error: command is not complete",
 		ambiguous: "syntax error.",
-		crlf:      true,
-		commands:  junosCommands, filters: junosFilters,
+		crlf:      true, invalidStatus: 1,
+		commands: junosCommands, filters: junosFilters,
 		portName: "ge-0/0/%d", portShort: "ge-0/0/%d", portBase: 0,
 		uplinkName: "xe-0/1/%d", uplinkBase: 0, uplinkShort: "xe-0/1/%d",
 		sviName: "irb.%d", sviShort: "irb.%d", loopName: "lo0", mgmtName: "em0",
@@ -144,8 +153,8 @@ var platforms = []*platform{
 	{
 		name: "linux", vendor: "linux", serverVersion: "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3",
 		userPrompt: "{user}@{host}:~$ ", privPrompt: "{user}@{host}:~$ ",
-		banner:   "Linux {host} 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64\n\nThe programs included with the Debian GNU/Linux system are free software.\n",
-		invalid:  "-bash: {word}: command not found",
+		banner:  "Linux {host} 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64\n\nThe programs included with the Debian GNU/Linux system are free software.\n",
+		invalid: "-bash: {word}: command not found", invalidStatus: 127, host: true,
 		crlf:     false,
 		commands: linuxCommands, filters: linuxFilters,
 		portName: "eth%d", portShort: "eth%d", portBase: 1,

@@ -83,11 +83,7 @@ func (s *shell) execute(line string, promptLen int) reply {
 	}
 	l := find(p, words, s.priv)
 	if l.cmd == nil {
-		status := 1
-		if p.name == "linux" {
-			status = 127
-		}
-		return reply{text: complaint(p, cmdPart, l, promptLen) + "\n", status: status}
+		return reply{text: complaint(p, cmdPart, l, promptLen) + "\n", status: p.invalidStatus}
 	}
 	s.m = nil
 	r := reply{data: l.cmd.data}

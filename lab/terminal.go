@@ -69,7 +69,7 @@ func (t *terminal) run() error {
 			if err := t.write("^C\n" + t.sh.prompt()); err != nil {
 				return err
 			}
-		case b == 0x04 && len(line) == 0 && p.name == "linux":
+		case b == 0x04 && len(line) == 0 && p.host:
 			return t.write("logout\n")
 		case b == 0x1b:
 			t.skipEscape()
