@@ -77,6 +77,16 @@ func TestOpenSSHEveryPlatform(t *testing.T) {
 			}
 		})
 	}
+	// With paging left on, OpenSSH's user meets the pager: a space shows
+	// the next page, q returns to the prompt.
+	d := devOf(t, l, "cisco_ios")
+	out, err := openssh(t, d, kh, "show ip arp\n q\nexit\n", "-tt")
+	if err != nil || strings.Count(out, " --More-- ") != 2 || !strings.Contains(out, d.Name+">exit") {
+		t.Errorf("paging through OpenSSH: %v\n%s", err, out)
+	}
+	if n := strings.Count(out, "Internet  "); n != 2*23-1 { // less the header line
+		t.Errorf("two pages of 23 lines from a 24-row terminal, got %d ARP lines and the header", n)
+	}
 }
 
 // TestOpenSSHLegacyAndKnownHosts: OpenSSH reaches a legacy-only device
