@@ -8,6 +8,4 @@ var (
 	ErrOptions = errors.New("lab: invalid options")
 	// ErrUnknownDevice reports a device name that is not in the inventory.
 	ErrUnknownDevice = errors.New("lab: unknown device")
-	// ErrClosed reports use of a lab after Close.
-	ErrClosed = errors.New("lab: closed")
 )
