@@ -9,6 +9,7 @@ func commandTable() *Table {
 		selectCommands(),
 		inventoryCommands(),
 		finishStages(stageCommands()),
+		labCommands(),
 	)
 }
 
@@ -19,10 +20,11 @@ const (
 	groupSelect    = "selection"
 	groupRecords   = "records"
 	groupStore     = "store"
+	groupLab       = "lab"
 )
 
 func groupOrder() []string {
-	return []string{groupSelect, groupInventory, groupRecords, groupSession, groupStore}
+	return []string{groupSelect, groupInventory, groupRecords, groupSession, groupStore, groupLab}
 }
 
 var jsonFlag = Flag{Name: "json", Help: "print JSON instead of a table"}

@@ -117,6 +117,12 @@ func (d *device) serve(ctx context.Context, nc net.Conn) {
 	c.active()
 	var sessions sync.WaitGroup
 	for nch := range chans {
+		if nch.ChannelType() == "direct-tcpip" && d.Platform == "linux" {
+			// Linux hosts serve as jump hosts (bastions), as they do in
+			// real networks.
+			sessions.Go(func() { d.forward(ctx, c, nch) })
+			continue
+		}
 		if nch.ChannelType() != "session" {
 			_ = nch.Reject(ssh.UnknownChannelType, "only session channels")
 			continue
