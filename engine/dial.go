@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strings"
@@ -77,6 +78,15 @@ func (d *dialer) tcp(ctx context.Context, to Timeouts, addr string, jump *JumpHo
 			return nil, err
 		}
 		conn, err := jc.DialContext(ctx, "tcp", addr)
+		if err != nil && (errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed)) {
+			// The jump host's connection died since it was opened; open it
+			// again, once.
+			d.jumps.drop(jump.Name)
+			if jc, err = d.jumps.get(ctx, d, to, jump); err != nil {
+				return nil, err
+			}
+			conn, err = jc.DialContext(ctx, "tcp", addr)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("through jump host %s: %w", jump.Name, err)
 		}

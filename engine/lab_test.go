@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,19 +171,7 @@ func firstDiff(a, b string) string {
 	return "lengths " + itoa(len(al)) + " and " + itoa(len(bl))
 }
 
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
-
-func fmtInt(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
-}
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestEnable: cisco_ios starts in user mode; show running-config needs
 // enable, answered with the enable secret, or the password when the
@@ -452,6 +441,7 @@ func TestCancel(t *testing.T) {
 		targets = append(targets, targetOf(d))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	events := r.Run(ctx, Plan{Targets: targets, Commands: []string{"show ip arp"}, Timeouts: DefaultTimeouts()})
 	var done, canceled int
 	var stopped time.Time
@@ -498,7 +488,6 @@ func TestGroupLimit(t *testing.T) {
 		targets = append(targets, tg)
 	}
 	var active, peak int
-	ch := make(chan int, 100)
 	for ev := range r.Run(context.Background(), Plan{Targets: targets, Commands: []string{"show clock"}, Timeouts: quick(), GroupLimits: map[string]int{"dc1": 1}}) {
 		switch ev.Kind {
 		case EventStarted:
@@ -511,7 +500,6 @@ func TestGroupLimit(t *testing.T) {
 			}
 		}
 	}
-	close(ch)
 	if peak != 1 {
 		t.Errorf("peak %d devices at once in a group limited to 1", peak)
 	}

@@ -28,7 +28,7 @@ type session struct {
 	// dead is closed when the SSH connection ends, whoever ended it.
 	dead chan struct{}
 
-	lastUsed time.Time
+	lastUsed  time.Time
 	closeOnce sync.Once
 }
 
