@@ -43,16 +43,30 @@ func clientConfig(user string, cred Credential, hostKey ssh.HostKeyCallback, leg
 			}))
 	}
 	cfg := &ssh.ClientConfig{User: user, Auth: auth, HostKeyCallback: hostKey, Timeout: timeout}
+	// curve25519 first: as modern as the default's post-quantum hybrid for
+	// today's devices, and a fraction of its CPU when a thousand
+	// handshakes run at once. The hybrid stays on offer after it.
+	cfg.KeyExchanges = preferredKex()
 	if legacy {
 		// Old devices offer only group1/group14-sha1, CBC ciphers and ssh-rsa;
 		// offer those after the modern ones, never instead of them.
 		sup, old := ssh.SupportedAlgorithms(), ssh.InsecureAlgorithms()
-		cfg.KeyExchanges = slices.Concat(sup.KeyExchanges, old.KeyExchanges)
+		cfg.KeyExchanges = slices.Concat(preferredKex(), old.KeyExchanges)
 		cfg.Ciphers = slices.Concat(sup.Ciphers, old.Ciphers)
 		cfg.MACs = slices.Concat(sup.MACs, old.MACs)
 		cfg.HostKeyAlgorithms = slices.Concat(sup.HostKeys, old.HostKeys)
 	}
 	return cfg
+}
+
+func preferredKex() []string {
+	kex := []string{ssh.KeyExchangeCurve25519}
+	for _, k := range ssh.SupportedAlgorithms().KeyExchanges {
+		if k != ssh.KeyExchangeCurve25519 {
+			kex = append(kex, k)
+		}
+	}
+	return kex
 }
 
 // dialer opens SSH connections to targets, through jump hosts if need be.

@@ -86,8 +86,11 @@ func TestEveryPlatform(t *testing.T) {
 	for _, d := range l.Devices() {
 		t.Run(d.Platform, func(t *testing.T) {
 			cmds := []string{versionCommand(d.Platform), "show clock"}
-			if d.Platform == "linux" {
+			switch d.Platform {
+			case "linux":
 				cmds[1] = "date"
+			case "juniper_junos":
+				cmds[1] = "show system uptime"
 			}
 			res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: cmds, Timeouts: quick()})[d.Name]
 			if res.Err != nil {
@@ -277,6 +280,25 @@ func TestCredentialFallback(t *testing.T) {
 	res = r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d, bad, other)}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
 	if res.Err == nil || res.Err.Reason != "auth failed (tried old, ops)" || !errors.Is(res.Err, ErrAuthFailed) {
 		t.Errorf("got %v", res.Err)
+	}
+}
+
+// TestRejectedCommand: a device's complaint about a command fails the
+// device with the complaint, and keeps the output and the session.
+func TestRejectedCommand(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios", "juniper_junos"}, Devices: 2})
+	r := newTestRunner(t, time.Minute)
+	for _, d := range l.Devices() {
+		res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show frobnication", versionCommand(d.Platform)}, Timeouts: quick()})[d.Name]
+		if res.Err == nil || res.Err.Kind != KindCommand || !strings.HasPrefix(res.Err.Reason, "the device rejected the command: ") {
+			t.Errorf("%s: %v", d.Platform, res.Err)
+		}
+		if len(res.Outputs) != 2 || res.Outputs[1].Err != nil {
+			t.Errorf("%s: the next command should run: %+v", d.Platform, res.Outputs)
+		}
+		if len(r.Sessions()) == 0 {
+			t.Errorf("%s: the session was dropped", d.Platform)
+		}
 	}
 }
 

@@ -72,7 +72,7 @@ func buildPlatforms() map[string]*Platform {
 			Name: "juniper_junos", Prompt: regexp.MustCompile(`[\w.\-@()/:]+[>#%] ?$`),
 			Setup:   []string{"set cli screen-length 0", "set cli screen-width 511"},
 			Pager:   regexp.MustCompile(`---\(more( \d+%)?\)---\s*$`),
-			Failure: regexp.MustCompile(`(?m)^(error: |syntax error|unknown command)`),
+			Failure: regexp.MustCompile(`(?m)^\s*(error: |syntax error|unknown command)`),
 		},
 		"linux": {
 			Name: "linux", Prompt: regexp.MustCompile(`[\w.\-@()/:~\[\]]+[#$] ?$`), Exec: true,

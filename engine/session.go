@@ -147,7 +147,36 @@ func (s *session) run(ctx context.Context, cmd string, limit time.Duration) (str
 	if err != nil {
 		return out, classify(ctx, "command", limit, err)
 	}
+	if msg := s.rejected(out); msg != "" {
+		return out, failure(KindCommand, nil, "the device rejected the command: %s", msg)
+	}
 	return out, nil
+}
+
+// rejected returns the device's complaint when the output says the command
+// was not accepted (% Invalid input..., syntax error...). Only the first
+// lines count: a configuration may quote such text further down.
+func (s *session) rejected(out string) string {
+	if s.platform.Failure == nil {
+		return ""
+	}
+	head := out
+	for i, n := 0, 0; i < len(out); i++ {
+		if out[i] == '\n' {
+			if n++; n == 4 {
+				head = out[:i]
+				break
+			}
+		}
+	}
+	if loc := s.platform.Failure.FindStringIndex(head); loc != nil {
+		line := head[loc[0]:]
+		if j := strings.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		return strings.TrimSpace(line)
+	}
+	return ""
 }
 
 // exec runs a command on its own channel, as ssh host 'cmd' does.

@@ -249,7 +249,7 @@ func (s *shell) run(ctx context.Context, cmd string, limit time.Duration) (strin
 	if err != nil {
 		return "", err
 	}
-	return cleanOutput(s.take(), cmd, pager), nil
+	return cleanOutput(s.take(), cmd, pager, answered > 0), nil
 }
 
 var ansiRE = regexp.MustCompile(`\x1b(\[[0-9;?]*[A-Za-z]|[()][A-Z0-9]|[=>])`)
@@ -263,14 +263,21 @@ func stripANSI(b []byte) []byte {
 
 // cleanOutput turns what the terminal showed into the command's output: no
 // echo, no trailing prompt, no pager prompts or the erasing that follows
-// them, LF line ends.
-func cleanOutput(raw []byte, cmd string, pager *regexp.Regexp) string {
+// them, LF line ends. paged says whether the pager was answered.
+func cleanOutput(raw []byte, cmd string, pager *regexp.Regexp, paged bool) string {
 	raw = stripANSI(raw)
-	lines := strings.Split(string(raw), "\n")
-	out := make([]string, 0, len(lines))
+	text := string(raw)
+	// Most outputs only need their CRLFs turned into LFs; only a lone CR or
+	// a backspace (pagers erasing themselves) needs the terminal emulated.
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	emulate := strings.ContainsAny(text, "\r\b")
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
 	for _, l := range lines {
-		l = overstrike(l)
-		if pager != nil {
+		if emulate {
+			l = overstrike(l)
+		}
+		if paged && pager != nil {
 			if loc := pager.FindStringIndex(l); loc != nil {
 				l = l[:loc[0]] + l[loc[1]:]
 				if strings.TrimSpace(l) == "" {
@@ -281,9 +288,7 @@ func cleanOutput(raw []byte, cmd string, pager *regexp.Regexp) string {
 		out = append(out, l)
 	}
 	// The first line is the echo of the command.
-	if len(out) > 0 && strings.TrimSpace(out[0]) == strings.TrimSpace(cmd) {
-		out = out[1:]
-	} else if len(out) > 0 && strings.HasSuffix(strings.TrimSpace(out[0]), strings.TrimSpace(cmd)) {
+	if len(out) > 0 && strings.HasSuffix(strings.TrimSpace(out[0]), strings.TrimSpace(cmd)) {
 		out = out[1:]
 	}
 	// The last line is the prompt.
@@ -297,21 +302,21 @@ func cleanOutput(raw []byte, cmd string, pager *regexp.Regexp) string {
 }
 
 // overstrike applies carriage returns and backspaces the way a terminal
-// would, so text a pager erased disappears.
+// would, so text a pager erased disappears. Blanks a pager wrote to erase
+// itself, beyond what came after, are dropped; the line's own trailing
+// blanks stay.
 func overstrike(l string) string {
-	if !strings.ContainsAny(l, "\r\b") {
-		return l
-	}
 	var line []rune
-	cur := 0
+	cur, end := 0, 0
 	for _, r := range l {
 		switch r {
 		case '\r':
-			cur = 0
+			cur, end = 0, 0
 		case '\b':
 			if cur > 0 {
 				cur--
 			}
+			end = 0
 		default:
 			if cur < len(line) {
 				line[cur] = r
@@ -319,7 +324,11 @@ func overstrike(l string) string {
 				line = append(line, r)
 			}
 			cur++
+			end = max(end, cur)
 		}
 	}
-	return strings.TrimRight(string(line), " ")
+	if strings.TrimRight(string(line[end:]), " ") == "" {
+		line = line[:end]
+	}
+	return string(line)
 }
