@@ -1,3 +1,8 @@
 module vc
 
 go 1.26.0
+
+require (
+	github.com/dlclark/regexp2 v1.11.5
+	go.yaml.in/yaml/v3 v3.0.4
+)

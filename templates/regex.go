@@ -1,0 +1,136 @@
+package templates
+
+import (
+	"fmt"
+	"regexp"
+	"unicode/utf8"
+
+	"github.com/dlclark/regexp2"
+)
+
+// pyRegex is a Python pattern compiled for matching at the start of a string,
+// as Python's re.match does. It reports only named groups: they are all a
+// template reads.
+type pyRegex struct {
+	src   string   // the Python pattern as written
+	names []string // named groups, in group order
+	// groups is the number of capture groups, named or not (Python's
+	// pattern.groups), which decides whether a List value is re-matched.
+	groups int
+
+	fast *fastRegex     // the backtracker, when the pattern fits it
+	re   *regexp.Regexp // Go's engine: the fallback for fast, or the only one
+	goIx []int          // Go submatch index of each named group
+	perl *regexp2.Regexp
+}
+
+// compileRegex compiles a Python pattern, choosing Go's regexp when it can
+// express the pattern and regexp2 when it needs Perl features.
+func compileRegex(pat string) (*pyRegex, error) {
+	d, err := translate(pat)
+	if err != nil {
+		return nil, err
+	}
+	r := &pyRegex{src: pat, groups: len(d.names)}
+	for _, n := range d.names {
+		if n != "" {
+			r.names = append(r.names, n)
+		}
+	}
+	if !d.needsPerl {
+		re, err := regexp.Compile(`^(?:` + d.goSrc + `)`)
+		if err == nil {
+			r.re = re
+			for _, n := range r.names {
+				r.goIx = append(r.goIx, re.SubexpIndex(n))
+			}
+			r.fast = newFastRegex(re, d.goSrc, r.goIx)
+			return r, nil
+		}
+		// Fall through: Go refused something regexp2 may accept (for
+		// example a construct Go reads differently); regexp2's verdict
+		// decides.
+	}
+	re2, err := regexp2.Compile(`\A(?:`+d.perlSrc+`)`, regexp2.None)
+	if err != nil {
+		return nil, fmt.Errorf("%w", err)
+	}
+	r.perl = re2
+	return r, nil
+}
+
+// match matches at the start of s and stores the byte offsets of each named
+// group in caps (2 per group, -1 when the group did not take part).
+func (r *pyRegex) match(s string, caps []int) bool {
+	if caps == nil {
+		if r.re != nil {
+			return r.re.MatchString(s)
+		}
+		caps = make([]int, 2*len(r.names))
+	}
+	switch {
+	case r.fast != nil:
+		return r.fast.match(s, caps)
+	case r.re != nil:
+		m := r.re.FindStringSubmatchIndex(s)
+		if m == nil {
+			return false
+		}
+		for k, ix := range r.goIx {
+			caps[2*k], caps[2*k+1] = m[2*ix], m[2*ix+1]
+		}
+		return true
+	default:
+		return r.matchPerl(s, caps)
+	}
+}
+
+func (r *pyRegex) matchPerl(s string, caps []int) bool {
+	m, err := r.perl.FindStringMatch(s)
+	if err != nil || m == nil {
+		return false
+	}
+	// regexp2 counts in runes; templates want byte offsets.
+	var byteAt []int
+	if !isASCII(s) {
+		byteAt = make([]int, 0, len(s)+1)
+		for i := range s {
+			byteAt = append(byteAt, i)
+		}
+		byteAt = append(byteAt, len(s))
+	}
+	for k, n := range r.names {
+		g := m.GroupByName(n)
+		if g == nil || len(g.Captures) == 0 {
+			caps[2*k], caps[2*k+1] = -1, -1
+			continue
+		}
+		lo, hi := g.Index, g.Index+g.Length
+		if byteAt != nil {
+			lo, hi = byteAt[lo], byteAt[hi]
+		}
+		caps[2*k], caps[2*k+1] = lo, hi
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// engine names the matcher behind a pattern, for explanations and tests.
+func (r *pyRegex) engine() string {
+	switch {
+	case r.fast != nil:
+		return "fast"
+	case r.re != nil:
+		return "regexp"
+	default:
+		return "regexp2"
+	}
+}
