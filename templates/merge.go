@@ -12,6 +12,10 @@ import (
 // columns to the base rows whose Key values equal its rows' (by position
 // when no template declares a Key), and rows it cannot pair get "".
 // The Score is the first template's, recomputed over the merged records.
+//
+// Like clitable (and so ntc-templates' parse_output and Netmiko), list
+// items come back as strings: None as "None", nested-group maps as their
+// Python repr. Template.Parse keeps them as nil and maps.
 func ParseMerged(ts []*Template, text string) (*Result, error) {
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("parse: %w", ErrNoTemplate)
@@ -20,6 +24,7 @@ func ParseMerged(ts []*Template, text string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	asClitable(base, ts[0])
 	if len(ts) == 1 {
 		return base, nil
 	}
@@ -30,6 +35,7 @@ func ParseMerged(ts []*Template, text string) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		asClitable(next, t)
 		// clitable takes the keys from the first template that has any.
 		if len(keys) == 0 {
 			keys = t.Keys()
