@@ -1,5 +1,7 @@
 package templates
 
+import "unicode/utf8"
+
 // nextLine returns the line starting at pos and where the next one starts,
 // splitting exactly where Python's str.splitlines does (\n, \r, \r\n, \v,
 // \f, \x1c-\x1e, U+0085, U+2028, U+2029), since device output does contain
@@ -7,7 +9,11 @@ package templates
 // record parsed differently. The caller stops when pos == len(text).
 func nextLine(text string, pos int) (line string, next int) {
 	for i := pos; i < len(text); i++ {
-		switch b := text[i]; b {
+		b := text[i]
+		if b >= 0x20 && b < 0xc2 {
+			continue // the usual byte: printable ASCII or a continuation byte
+		}
+		switch b {
 		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e:
 			return text[pos:i], i + 1
 		case '\r':
@@ -30,6 +36,19 @@ func nextLine(text string, pos int) (line string, next int) {
 
 // isBlank reports a line with nothing but Python whitespace.
 func isBlank(line string) bool {
+	for i := 0; i < len(line); i++ {
+		if c := line[i]; c < utf8.RuneSelf {
+			if !isPySpaceByte(c) {
+				return false
+			}
+			continue
+		}
+		return isBlankSlow(line[i:])
+	}
+	return true
+}
+
+func isBlankSlow(line string) bool {
 	for _, r := range line {
 		if !isPySpace(r) {
 			return false

@@ -23,6 +23,8 @@ type run struct {
 	t       *Template
 	slots   []slot
 	caps    []int
+	fast    fastState
+	slab    []any // rows are cut from here, a chunk at a time
 	records [][]any
 	score   Score
 }
@@ -70,7 +72,7 @@ func (p *run) lines(text string) error {
 		rules := t.states[cur].rules
 		for ri := range rules {
 			r := &rules[ri]
-			if !r.re.match(line, p.caps) {
+			if !r.re.matchWith(&p.fast, line, p.caps) {
 				continue
 			}
 			matched = true
@@ -226,7 +228,7 @@ func (p *run) appendRecord() {
 	if len(t.values) == 0 {
 		return
 	}
-	rec := make([]any, len(t.values))
+	rec := p.newRecord()
 	empty := true
 	for vi := range t.values {
 		v := &t.values[vi]
@@ -257,10 +259,26 @@ func (p *run) appendRecord() {
 		}
 	}
 	if empty {
+		p.slab = p.slab[:len(p.slab)-len(rec)] // give the row back
 		return
 	}
 	p.records = append(p.records, rec)
 	p.clearRecord()
+}
+
+// newRecord cuts a row from the slab: one allocation per chunk of rows
+// rather than one per record.
+func (p *run) newRecord() []any {
+	n := len(p.t.values)
+	if cap(p.slab)-len(p.slab) < n {
+		p.slab = make([]any, 0, n*max(64, min(len(p.records), 4096)))
+	}
+	p.slab = p.slab[:len(p.slab)+n]
+	rec := p.slab[len(p.slab)-n : len(p.slab) : len(p.slab)]
+	for i := range rec {
+		rec[i] = nil
+	}
+	return rec
 }
 
 // snapshot copies a List value's items into a record cell: []string in the

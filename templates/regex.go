@@ -62,6 +62,12 @@ func compileRegex(pat string) (*pyRegex, error) {
 // match matches at the start of s and stores the byte offsets of each named
 // group in caps (2 per group, -1 when the group did not take part).
 func (r *pyRegex) match(s string, caps []int) bool {
+	return r.matchWith(nil, s, caps)
+}
+
+// matchWith is match with scratch space for the backtracker, so a parse
+// allocates it once rather than per line. st may be nil.
+func (r *pyRegex) matchWith(st *fastState, s string, caps []int) bool {
 	if caps == nil {
 		if r.re != nil {
 			return r.re.MatchString(s)
@@ -70,7 +76,10 @@ func (r *pyRegex) match(s string, caps []int) bool {
 	}
 	switch {
 	case r.fast != nil:
-		return r.fast.match(s, caps)
+		if st == nil {
+			st = &fastState{}
+		}
+		return r.fast.match(st, s, caps)
 	case r.re != nil:
 		m := r.re.FindStringSubmatchIndex(s)
 		if m == nil {
