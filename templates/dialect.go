@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -500,27 +501,53 @@ func isPyWord(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r)
 }
 
-// complementRanges spells the runes not in set as Go class ranges, for \S
-// and \W inside a class, where Go has no way to negate a union.
+// complementRanges spells the runes not in a set as Go class ranges, for
+// \S and \W inside a class, where Go has no way to negate a union.
 func complementRanges(in func(rune) bool) string {
+	// Walk the candidate boundaries only: the set is a union of Unicode
+	// tables plus a few ASCII runs, so membership changes only at their
+	// edges.
+	var edges []rune
+	addTable := func(t *unicode.RangeTable) {
+		for _, r := range t.R16 {
+			for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
+				edges = append(edges, c, c+1)
+			}
+		}
+		for _, r := range t.R32 {
+			for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
+				edges = append(edges, c, c+1)
+			}
+		}
+	}
+	addTable(unicode.Z)
+	addTable(unicode.L)
+	addTable(unicode.N)
+	for r := rune(0); r <= 0x100; r++ {
+		edges = append(edges, r)
+	}
+	sort.Slice(edges, func(i, j int) bool { return edges[i] < edges[j] })
 	var b strings.Builder
 	start := rune(-1)
-	flush := func(end rune) {
-		if start < 0 {
-			return
-		}
-		fmt.Fprintf(&b, `\x{%x}-\x{%x}`, start, end)
-		start = -1
-	}
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if in(r) {
-			flush(r - 1)
+	prev := rune(-1)
+	for _, e := range edges {
+		if e == prev || e > unicode.MaxRune {
 			continue
 		}
-		if start < 0 {
-			start = r
+		prev = e
+		if !in(e) {
+			if start < 0 {
+				start = e
+			}
+			continue
+		}
+		if start >= 0 {
+			fmt.Fprintf(&b, `\x{%x}-\x{%x}`, start, e-1)
+			start = -1
 		}
 	}
-	flush(unicode.MaxRune)
+	if start >= 0 {
+		fmt.Fprintf(&b, `\x{%x}-\x{%x}`, start, unicode.MaxRune)
+	}
 	return b.String()
 }

@@ -1,7 +1,6 @@
 package templates
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"strings"
 	"unicode"
@@ -24,7 +23,7 @@ type fastRegex struct {
 	first   byteSet
 	prefilt bool // first is usable: the pattern cannot match empty
 	goIx    []int
-	slow    *regexp.Regexp
+	slow    *lazyRegexp
 }
 
 // fastState is one match attempt's scratch space.
@@ -52,14 +51,14 @@ func (b *byteSet) addAll(o byteSet) {
 
 // newFastRegex builds the matcher, or returns nil when the pattern uses
 // something it does not handle (Go's regexp then matches alone).
-func newFastRegex(re *regexp.Regexp, goSrc string, goIx []int) *fastRegex {
-	tree, err := syntax.Parse(`^(?:`+goSrc+`)`, syntax.Perl)
-	if err != nil {
-		return nil
-	}
-	f := &fastRegex{ncap: tree.MaxCap() + 1, goIx: goIx, slow: re}
+func newFastRegex(tree *syntax.Regexp, slow *lazyRegexp, goIx []int) *fastRegex {
+	f := &fastRegex{ncap: tree.MaxCap() + 1, goIx: goIx, slow: slow}
 	c := fastCompiler{f: f}
-	root := c.compile(tree, func(st *fastState, i int) bool { return true })
+	anything := follow{end: true}
+	for i := range anything.set {
+		anything.set[i] = ^uint64(0)
+	}
+	root := c.compile(tree, func(st *fastState, i int) bool { return true }, anything)
 	if c.unsupported {
 		return nil
 	}
@@ -80,21 +79,10 @@ func (f *fastRegex) match(st *fastState, s string, caps []int) bool {
 		if !st.aborted {
 			return false
 		}
-		return f.matchSlow(s, caps)
+		return f.slow.match(s, f.goIx, caps)
 	}
 	for k, ix := range f.goIx {
 		caps[2*k], caps[2*k+1] = st.caps[2*ix], st.caps[2*ix+1]
-	}
-	return true
-}
-
-func (f *fastRegex) matchSlow(s string, caps []int) bool {
-	m := f.slow.FindStringSubmatchIndex(s)
-	if m == nil {
-		return false
-	}
-	for k, ix := range f.goIx {
-		caps[2*k], caps[2*k+1] = m[2*ix], m[2*ix+1]
 	}
 	return true
 }
@@ -134,8 +122,101 @@ type fastCompiler struct {
 	unsupported bool
 }
 
-// compile turns re into a matcher that continues with k.
-func (c *fastCompiler) compile(re *syntax.Regexp, k matcher) matcher {
+// follow describes what can come after a point of the pattern: the bytes
+// the rest can start with, and whether the rest can match at the end of
+// the input. A loop uses it to skip backing off to positions where the
+// rest cannot start, which is most of the cost of a failing ^\s+Word.
+type follow struct {
+	set byteSet
+	end bool
+}
+
+func (f follow) allows(s string, j int) bool {
+	if j >= len(s) {
+		return f.end
+	}
+	return f.set.has(s[j])
+}
+
+// lead is what a node needs at its start: the bytes it can consume first,
+// whether it can match empty at the end of input (atEnd), and whether it
+// can match empty elsewhere (transparent: then what follows it decides).
+type lead struct {
+	set         byteSet
+	atEnd       bool
+	transparent bool
+}
+
+// then is the follow of a point followed by a node with lead l and then f.
+func (l lead) then(f follow) follow {
+	out := follow{set: l.set, end: l.atEnd && f.end}
+	if l.transparent {
+		out.set.addAll(f.set)
+	}
+	return out
+}
+
+func leadOf(re *syntax.Regexp) lead {
+	var all byteSet
+	for i := range all {
+		all[i] = ^uint64(0)
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return lead{atEnd: true, transparent: true}
+		}
+		rs := newRuneSet(&syntax.Regexp{Op: syntax.OpLiteral, Rune: re.Rune[:1], Flags: re.Flags})
+		return lead{set: rs.firstByteSet()}
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return lead{set: newRuneSet(re).firstByteSet()}
+	case syntax.OpNoMatch:
+		return lead{}
+	case syntax.OpEndText:
+		return lead{atEnd: true}
+	case syntax.OpCapture:
+		return leadOf(re.Sub[0])
+	case syntax.OpConcat:
+		out := lead{atEnd: true, transparent: true}
+		for _, sub := range re.Sub {
+			l := leadOf(sub)
+			if out.transparent {
+				out.set.addAll(l.set)
+			}
+			out.atEnd = out.atEnd && l.atEnd
+			out.transparent = out.transparent && l.transparent
+		}
+		return out
+	case syntax.OpAlternate:
+		var out lead
+		for _, sub := range re.Sub {
+			l := leadOf(sub)
+			out.set.addAll(l.set)
+			out.atEnd = out.atEnd || l.atEnd
+			out.transparent = out.transparent || l.transparent
+		}
+		return out
+	case syntax.OpPlus:
+		return leadOf(re.Sub[0])
+	case syntax.OpRepeat:
+		l := leadOf(re.Sub[0])
+		if re.Min == 0 {
+			l.atEnd, l.transparent = true, true
+		}
+		return l
+	case syntax.OpStar, syntax.OpQuest:
+		l := leadOf(re.Sub[0])
+		l.atEnd, l.transparent = true, true
+		return l
+	}
+	// Empty matches and zero-width assertions we do not reason about:
+	// claim everything, so no filter ever rejects wrongly.
+	return lead{set: all, atEnd: true, transparent: true}
+}
+
+// compile turns re into a matcher that continues with k; f says what k
+// can start with.
+func (c *fastCompiler) compile(re *syntax.Regexp, k matcher, f follow) matcher {
 	switch re.Op {
 	case syntax.OpNoMatch:
 		return func(*fastState, int) bool { return false }
@@ -164,21 +245,30 @@ func (c *fastCompiler) compile(re *syntax.Regexp, k matcher) matcher {
 	case syntax.OpNoWordBoundary:
 		return func(st *fastState, i int) bool { return !atWordBoundary(st.s, i) && k(st, i) }
 	case syntax.OpCapture:
-		return c.capture(re, k)
+		return c.capture(re, k, f)
 	case syntax.OpConcat:
 		m := k
+		after := f
 		for j := len(re.Sub) - 1; j >= 0; j-- {
-			m = c.compile(re.Sub[j], m)
+			m = c.compile(re.Sub[j], m, after)
+			after = leadOf(re.Sub[j]).then(after)
 		}
 		return m
 	case syntax.OpAlternate:
-		alts := make([]matcher, len(re.Sub))
+		type alt struct {
+			m matcher
+			f follow // where this branch (and what follows) can start
+		}
+		alts := make([]alt, len(re.Sub))
 		for j, sub := range re.Sub {
-			alts[j] = c.compile(sub, k)
+			alts[j] = alt{c.compile(sub, k, f), leadOf(sub).then(f)}
 		}
 		return func(st *fastState, i int) bool {
 			for _, a := range alts {
-				if a(st, i) {
+				if !a.f.allows(st.s, i) {
+					continue
+				}
+				if a.m(st, i) {
 					return true
 				}
 				if st.spend() {
@@ -188,13 +278,13 @@ func (c *fastCompiler) compile(re *syntax.Regexp, k matcher) matcher {
 			return false
 		}
 	case syntax.OpStar:
-		return c.repeat(re.Sub[0], 0, -1, re.Flags&syntax.NonGreedy == 0, k)
+		return c.repeat(re.Sub[0], 0, -1, re.Flags&syntax.NonGreedy == 0, k, f)
 	case syntax.OpPlus:
-		return c.repeat(re.Sub[0], 1, -1, re.Flags&syntax.NonGreedy == 0, k)
+		return c.repeat(re.Sub[0], 1, -1, re.Flags&syntax.NonGreedy == 0, k, f)
 	case syntax.OpQuest:
-		return c.repeat(re.Sub[0], 0, 1, re.Flags&syntax.NonGreedy == 0, k)
+		return c.repeat(re.Sub[0], 0, 1, re.Flags&syntax.NonGreedy == 0, k, f)
 	case syntax.OpRepeat:
-		return c.repeat(re.Sub[0], re.Min, re.Max, re.Flags&syntax.NonGreedy == 0, k)
+		return c.repeat(re.Sub[0], re.Min, re.Max, re.Flags&syntax.NonGreedy == 0, k, f)
 	}
 	c.unsupported = true
 	return k
@@ -236,7 +326,7 @@ func foldEqual(a, b rune) bool {
 	return false
 }
 
-func (c *fastCompiler) capture(re *syntax.Regexp, k matcher) matcher {
+func (c *fastCompiler) capture(re *syntax.Regexp, k matcher, f follow) matcher {
 	n := re.Cap
 	end := func(st *fastState, j int) bool {
 		old := st.caps[2*n+1]
@@ -247,7 +337,7 @@ func (c *fastCompiler) capture(re *syntax.Regexp, k matcher) matcher {
 		st.caps[2*n+1] = old
 		return false
 	}
-	body := c.compile(re.Sub[0], end)
+	body := c.compile(re.Sub[0], end, f)
 	return func(st *fastState, i int) bool {
 		old := st.caps[2*n]
 		st.caps[2*n] = i
@@ -260,29 +350,34 @@ func (c *fastCompiler) capture(re *syntax.Regexp, k matcher) matcher {
 }
 
 // repeat compiles body{min,max} (max -1: unbounded).
-func (c *fastCompiler) repeat(body *syntax.Regexp, min, max int, greedy bool, k matcher) matcher {
+func (c *fastCompiler) repeat(body *syntax.Regexp, min, max int, greedy bool, k matcher, f follow) matcher {
 	if isSingleChar(body) {
-		return charLoop(newRuneSet(body), min, max, greedy, k)
+		return charLoop(newRuneSet(body), min, max, greedy, k, f)
 	}
-	// Mandatory copies first, then the optional tail.
+	// Mandatory copies first, then the optional tail. Inside the loop,
+	// what follows one copy is another copy or the rest.
+	bl := leadOf(body)
+	inLoop := bl.then(f)
+	inLoop.set.addAll(f.set)
+	inLoop.end = inLoop.end || f.end
 	tail := k
 	switch {
 	case max < 0:
-		tail = c.star(body, greedy, k)
+		tail = c.star(body, greedy, k, inLoop)
 	default:
 		for j := 0; j < max-min; j++ {
-			tail = c.optional(body, greedy, tail)
+			tail = c.optional(body, greedy, tail, inLoop)
 		}
 	}
 	m := tail
 	for j := 0; j < min; j++ {
-		m = c.compile(body, m)
+		m = c.compile(body, m, inLoop)
 	}
 	return m
 }
 
-func (c *fastCompiler) optional(body *syntax.Regexp, greedy bool, k matcher) matcher {
-	b := c.compile(body, k)
+func (c *fastCompiler) optional(body *syntax.Regexp, greedy bool, k matcher, f follow) matcher {
+	b := c.compile(body, k, f)
 	if greedy {
 		return func(st *fastState, i int) bool {
 			if b(st, i) {
@@ -301,7 +396,7 @@ func (c *fastCompiler) optional(body *syntax.Regexp, greedy bool, k matcher) mat
 
 // star loops over a general body. An iteration that consumes nothing ends
 // the loop, as in Python's engine, so (a*)* cannot spin.
-func (c *fastCompiler) star(body *syntax.Regexp, greedy bool, k matcher) matcher {
+func (c *fastCompiler) star(body *syntax.Regexp, greedy bool, k matcher, f follow) matcher {
 	id := c.f.nloops
 	c.f.nloops++
 	var loop matcher
@@ -311,7 +406,7 @@ func (c *fastCompiler) star(body *syntax.Regexp, greedy bool, k matcher) matcher
 		}
 		return loop(st, j)
 	}
-	b := c.compile(body, again)
+	b := c.compile(body, again, f)
 	loop = func(st *fastState, i int) bool {
 		if st.spend() {
 			return false
@@ -349,7 +444,7 @@ func isSingleChar(re *syntax.Regexp) bool {
 
 // charLoop matches set{min,max} iteratively: the common \S+ and \d{1,3}
 // cost a scan and a walk back, not a call per character.
-func charLoop(set *runeSet, min, max int, greedy bool, k matcher) matcher {
+func charLoop(set *runeSet, min, max int, greedy bool, k matcher, f follow) matcher {
 	if greedy {
 		return func(st *fastState, i int) bool {
 			s := st.s
@@ -383,7 +478,7 @@ func charLoop(set *runeSet, min, max int, greedy bool, k matcher) matcher {
 				}
 			}
 			for {
-				if k(st, j) {
+				if f.allows(s, j) && k(st, j) {
 					return true
 				}
 				if j <= lo || st.spend() {
@@ -407,7 +502,7 @@ func charLoop(set *runeSet, min, max int, greedy bool, k matcher) matcher {
 			j += w
 		}
 		for {
-			if k(st, j) {
+			if f.allows(s, j) && k(st, j) {
 				return true
 			}
 			if (max >= 0 && n >= max) || st.spend() {

@@ -3,6 +3,8 @@ package templates
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
@@ -18,9 +20,9 @@ type pyRegex struct {
 	// pattern.groups), which decides whether a List value is re-matched.
 	groups int
 
-	fast *fastRegex     // the backtracker, when the pattern fits it
-	re   *regexp.Regexp // Go's engine: the fallback for fast, or the only one
-	goIx []int          // Go submatch index of each named group
+	fast *fastRegex  // the backtracker, when the pattern fits it
+	goRE *lazyRegexp // Go's engine: the fallback for fast, or the only one
+	goIx []int       // Go submatch index of each named group
 	perl *regexp2.Regexp
 }
 
@@ -38,13 +40,19 @@ func compileRegex(pat string) (*pyRegex, error) {
 		}
 	}
 	if !d.needsPerl {
-		re, err := regexp.Compile(`^(?:` + d.goSrc + `)`)
+		src := `^(?:` + d.goSrc + `)`
+		tree, err := syntax.Parse(src, syntax.Perl)
 		if err == nil {
-			r.re = re
-			for _, n := range r.names {
-				r.goIx = append(r.goIx, re.SubexpIndex(n))
+			r.goRE = &lazyRegexp{src: src}
+			r.goIx = goGroupIndexes(tree, r.names)
+			r.fast = newFastRegex(tree, r.goRE, r.goIx)
+			if r.fast == nil {
+				// Only Go's engine can run it: compile now, so errors
+				// surface at template compile time.
+				if _, err := r.goRE.get(); err != nil {
+					return nil, err
+				}
 			}
-			r.fast = newFastRegex(re, d.goSrc, r.goIx)
 			return r, nil
 		}
 		// Fall through: Go refused something regexp2 may accept (for
@@ -69,9 +77,6 @@ func (r *pyRegex) match(s string, caps []int) bool {
 // allocates it once rather than per line. st may be nil.
 func (r *pyRegex) matchWith(st *fastState, s string, caps []int) bool {
 	if caps == nil {
-		if r.re != nil {
-			return r.re.MatchString(s)
-		}
 		caps = make([]int, 2*len(r.names))
 	}
 	switch {
@@ -80,15 +85,8 @@ func (r *pyRegex) matchWith(st *fastState, s string, caps []int) bool {
 			st = &fastState{}
 		}
 		return r.fast.match(st, s, caps)
-	case r.re != nil:
-		m := r.re.FindStringSubmatchIndex(s)
-		if m == nil {
-			return false
-		}
-		for k, ix := range r.goIx {
-			caps[2*k], caps[2*k+1] = m[2*ix], m[2*ix+1]
-		}
-		return true
+	case r.goRE != nil:
+		return r.goRE.match(s, r.goIx, caps)
 	default:
 		return r.matchPerl(s, caps)
 	}
@@ -137,9 +135,62 @@ func (r *pyRegex) engine() string {
 	switch {
 	case r.fast != nil:
 		return "fast"
-	case r.re != nil:
+	case r.goRE != nil:
 		return "regexp"
 	default:
 		return "regexp2"
 	}
+}
+
+// lazyRegexp compiles a Go regexp on first use: when the backtracker runs
+// a pattern, Go's engine is only its fallback for pathological inputs, and
+// compiling both would double the cost of loading a template.
+type lazyRegexp struct {
+	src  string
+	once sync.Once
+	re   *regexp.Regexp
+	err  error
+}
+
+func (l *lazyRegexp) get() (*regexp.Regexp, error) {
+	l.once.Do(func() { l.re, l.err = regexp.Compile(l.src) })
+	return l.re, l.err
+}
+
+// match runs Go's engine and copies the named groups' offsets into caps.
+func (l *lazyRegexp) match(s string, goIx, caps []int) bool {
+	re, err := l.get()
+	if err != nil {
+		return false
+	}
+	m := re.FindStringSubmatchIndex(s)
+	if m == nil {
+		return false
+	}
+	for k, ix := range goIx {
+		caps[2*k], caps[2*k+1] = m[2*ix], m[2*ix+1]
+	}
+	return true
+}
+
+// goGroupIndexes finds each named group's number in Go's parse tree.
+func goGroupIndexes(tree *syntax.Regexp, names []string) []int {
+	byName := map[string]int{}
+	var walk func(re *syntax.Regexp)
+	walk = func(re *syntax.Regexp) {
+		if re.Op == syntax.OpCapture && re.Name != "" {
+			if _, dup := byName[re.Name]; !dup {
+				byName[re.Name] = re.Cap
+			}
+		}
+		for _, sub := range re.Sub {
+			walk(sub)
+		}
+	}
+	walk(tree)
+	ix := make([]int, len(names))
+	for i, n := range names {
+		ix[i] = byName[n]
+	}
+	return ix
 }
