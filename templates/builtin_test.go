@@ -2,7 +2,9 @@ package templates
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -43,6 +45,22 @@ func TestBuiltinAgainstNTC(t *testing.T) {
 		}
 		if diff != "" {
 			t.Errorf("%s with %s: %s", rel, sel.Templates[0], diff)
+		}
+	}
+	// Every built-in template is held to something: ntc's cases above or
+	// a lab-format sample in testdata/builtin.
+	for _, c := range builtinCases(t) {
+		if sel, err := lib.Match(c.platform, c.command); err == nil {
+			used[sel.Templates[0]] += 0
+		}
+	}
+	all, err := fs.Glob(builtinFS, "builtin/*.textfsm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range all {
+		if _, ok := used[path.Base(p)]; !ok {
+			t.Errorf("built-in template %s has no test case", path.Base(p))
 		}
 	}
 	var names []string
