@@ -180,4 +180,28 @@ func TestNTCConformance(t *testing.T) {
 		t.Errorf("%s (%s / %s): %s", rel, c.platform, c.command, diff)
 	}
 	t.Logf("ntc-templates conformance: %d/%d cases pass", pass, len(cases))
+
+	// Which engine runs the corpus's rules: the backtracker should take
+	// nearly all, regexp2 only what needs Perl features.
+	engines := map[string]int{}
+	entries, err := lib.List("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		tpl, err := lib.Template(e.Name)
+		if err != nil {
+			t.Errorf("%s: %v", e.Name, err)
+			continue
+		}
+		for _, s := range tpl.states {
+			for _, r := range s.rules {
+				engines[r.re.engine()]++
+			}
+		}
+	}
+	t.Logf("rules by engine over %d templates: %v", len(entries), engines)
+	if engines["fast"] < 10*(engines["regexp"]+engines["regexp2"]) {
+		t.Errorf("the backtracker runs too few rules: %v", engines)
+	}
 }

@@ -523,7 +523,6 @@ func charLoop(set *runeSet, min, max int, greedy bool, k matcher, f follow) matc
 type runeSet struct {
 	ascii  byteSet
 	ranges []rune // pairs, for runes >= 0x80
-	nl     bool   // matches '\n' (only AnyChar and explicit classes)
 }
 
 func newRuneSet(re *syntax.Regexp) *runeSet {
