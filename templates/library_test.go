@@ -221,3 +221,55 @@ func TestScore(t *testing.T) {
 		t.Errorf("no records: %+v %v", res.Score, err)
 	}
 }
+
+func TestImport(t *testing.T) {
+	src := writeTemplates(t, map[string]string{
+		"index":          "Template, Hostname, Platform, Command\n\nacme_x.textfsm, .*, acme, sh[[ow]] x\n",
+		"acme_x.textfsm": "Value A (\\S+)\n\nStart\n  ^${A} -> Record\n",
+		"not_a_template": "ignored",
+	})
+	dest := filepath.Join(t.TempDir(), "ntc")
+	n, err := Import(src, dest)
+	if err != nil || n != 1 {
+		t.Fatalf("Import: %d, %v", n, err)
+	}
+	lib, err := NewLibrary(Options{NTCDir: NTCDir("", dest)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, sel, err := lib.Parse("acme", "sh x", "a\n"); err != nil || sel.Layer != LayerNTC {
+		t.Fatalf("after import: %+v %v", sel, err)
+	}
+	// A collection with a broken template is refused, and the old one kept.
+	bad := writeTemplates(t, map[string]string{
+		"index":          "Template, Hostname, Platform, Command\n",
+		"broken.textfsm": "Value A (\\S+)\n\nStart\n  ^${B}\n",
+	})
+	if _, err := Import(bad, dest); !errors.Is(err, ErrTemplate) {
+		t.Fatalf("broken import: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "acme_x.textfsm")); err != nil {
+		t.Fatalf("previous collection lost: %v", err)
+	}
+	if NTCDir("/from/env", dest) != "/from/env" || NTCDir("", t.TempDir()) != "" {
+		t.Error("NTCDir precedence")
+	}
+}
+
+func TestResultJSON(t *testing.T) {
+	tpl, err := CompileString("j", "Value Z (\\S+)\nValue List A (\\S+)\nValue List B (x)\n\nStart\n  ^${Z} ${A}( ${B})?\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tpl.Parse("z1 a1\nz2 a2 x\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := res.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"z":"z2","a":["a1","a2"],"b":[null,"x"]}]`; string(b) != want {
+		t.Errorf("JSON %s, want %s", b, want)
+	}
+}
