@@ -328,6 +328,12 @@ func foldEqual(a, b rune) bool {
 
 func (c *fastCompiler) capture(re *syntax.Regexp, k matcher, f follow) matcher {
 	n := re.Cap
+	// (\S+), (\d+), (.*?): most template groups are one character loop,
+	// which then records the group itself rather than through two more
+	// calls per match.
+	if set, min, max, greedy, ok := singleCharLoop(re.Sub[0]); ok {
+		return capturedCharLoop(set, min, max, greedy, k, f, n)
+	}
 	end := func(st *fastState, j int) bool {
 		old := st.caps[2*n+1]
 		st.caps[2*n+1] = j
@@ -440,6 +446,45 @@ func isSingleChar(re *syntax.Regexp) bool {
 		return len(re.Rune) == 1
 	}
 	return false
+}
+
+// singleCharLoop recognises x*, x+, x?, x{n,m} over one character.
+func singleCharLoop(re *syntax.Regexp) (set *runeSet, min, max int, greedy, ok bool) {
+	greedy = re.Flags&syntax.NonGreedy == 0
+	switch re.Op {
+	case syntax.OpStar:
+		min, max = 0, -1
+	case syntax.OpPlus:
+		min, max = 1, -1
+	case syntax.OpQuest:
+		min, max = 0, 1
+	case syntax.OpRepeat:
+		min, max = re.Min, re.Max
+	default:
+		return nil, 0, 0, false, false
+	}
+	if !isSingleChar(re.Sub[0]) {
+		return nil, 0, 0, false, false
+	}
+	return newRuneSet(re.Sub[0]), min, max, greedy, true
+}
+
+// capturedCharLoop is charLoop inside capture group n.
+func capturedCharLoop(set *runeSet, min, max int, greedy bool, k matcher, f follow, n int) matcher {
+	end := func(st *fastState, j int) bool {
+		st.caps[2*n+1] = j
+		return k(st, j)
+	}
+	loop := charLoop(set, min, max, greedy, end, f)
+	return func(st *fastState, i int) bool {
+		oldLo, oldHi := st.caps[2*n], st.caps[2*n+1]
+		st.caps[2*n] = i
+		if loop(st, i) {
+			return true
+		}
+		st.caps[2*n], st.caps[2*n+1] = oldLo, oldHi
+		return false
+	}
 }
 
 // charLoop matches set{min,max} iteratively: the common \S+ and \d{1,3}

@@ -10,6 +10,7 @@ func (t *Template) Parse(text string) (*Result, error) {
 		slots: make([]slot, len(t.values)),
 		caps:  make([]int, 2*t.maxCaps),
 	}
+	p.lastBox = make([]any, len(t.values))
 	p.score.Required = len(t.Required())
 	if err := p.lines(text); err != nil {
 		return nil, err
@@ -25,6 +26,8 @@ type run struct {
 	caps    []int
 	fast    fastState
 	slab    []any // rows are cut from here, a chunk at a time
+	lastBox []any // per column, the last string cell boxed
+	boxes   boxer
 	records [][]any
 	score   Score
 }
@@ -247,7 +250,15 @@ func (p *run) appendRecord() {
 		}
 		switch sl.kind {
 		case kStr:
-			rec[vi] = sl.s
+			// Columns repeat themselves (type, protocol, VLAN): reuse the
+			// previous record's boxed string when equal, saving an
+			// allocation per cell.
+			if last, ok := p.lastBox[vi].(string); ok && last == sl.s {
+				rec[vi] = p.lastBox[vi]
+			} else {
+				rec[vi] = p.boxes.box(sl.s)
+				p.lastBox[vi] = rec[vi]
+			}
 			empty = false
 		case kList:
 			rec[vi] = sl.list
