@@ -11,6 +11,7 @@ func commandTable() *Table {
 		vaultCommands(),
 		credCommands(),
 		finishStages(stageCommands()),
+		labCommands(),
 	)
 }
 
@@ -21,10 +22,11 @@ const (
 	groupSelect    = "selection"
 	groupRecords   = "records"
 	groupStore     = "store"
+	groupLab       = "lab"
 )
 
 func groupOrder() []string {
-	return []string{groupSelect, groupInventory, groupVault, groupRecords, groupSession, groupStore}
+	return []string{groupSelect, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
 }
 
 var jsonFlag = Flag{Name: "json", Help: "print JSON instead of a table"}

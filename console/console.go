@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"vc/store"
@@ -21,7 +22,9 @@ import (
 func Main(version string) int {
 	io := StdIO()
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
+	// SIGTERM, from a script or make demo stopping a lab, ends vc as Ctrl-C
+	// would: the running command is cancelled and cleans up.
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
 	io.Interrupt = sig
 	return Run(context.Background(), os.Args[1:], io, version)

@@ -1,3 +1,40 @@
 // Package templates parses device output with TextFSM templates, using
 // Python textfsm's semantics, and chooses a template by platform and command.
+//
+// The engine follows Python textfsm 1.1 rule for rule (Value options in
+// declared order, None versus "", List items that are None or maps of
+// nested named groups, Continue, Clear/Clearall, Error, End and EOF,
+// string.Template substitution with its errors, str.splitlines line
+// breaks). Patterns are Python's dialect, rewritten for Go: most run on a
+// small backtracking matcher built from Go's regexp parse tree (Python's re
+// is a backtracker too, so groups come out the same), with Go's regexp as
+// its linear-time fallback; patterns that need lookaround, backreferences
+// or huge repeat counts run on github.com/dlclark/regexp2.
+//
+// How the console's commands use it:
+//
+//	lib, err := templates.NewLibrary(templates.Options{
+//		NTCDir:  templates.NTCDir(os.Getenv("NTC_TEMPLATES_DIR"), filepath.Join(home, "ntc-templates")),
+//		UserDir: filepath.Join(home, "templates"),
+//	})
+//	// exec / parse --platform P --command C FILE
+//	res, sel, err := lib.Parse(platform, command, output)
+//	// parse --template NAME FILE, templates test NAME FILE
+//	res, err := lib.ParseWith([]string{name}, output)
+//	// templates match P C
+//	sel, err := lib.Match(platform, command) // sel.Templates, sel.Why
+//	// templates list [FILTER], templates show NAME
+//	entries, err := lib.List(filter)
+//	text, layer, err := lib.Source(name)
+//	// templates import DIR
+//	n, err := templates.Import(dir, filepath.Join(home, "ntc-templates"))
+//	// --json, |> json; --min-score
+//	b, err := res.JSON()
+//	failed := res.Score.Value < minScore
+//
+// Errors: *TemplateError (errors.Is ErrTemplate) names the template line
+// and what to do; *ParseError (ErrParse) is a template's Error action;
+// ErrNoTemplate and ErrUnknownTemplate are selection failures.
+//
+// Nothing here prints: the console renders Results.
 package templates

@@ -1,0 +1,173 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+
+	"vc/engine"
+	"vc/store"
+	"vc/vault"
+)
+
+// Logins resolves what to log in to each device with, keyed by device
+// name: its credentials in the order to try them (store.Tx.CredOrders),
+// their secrets opened with the session's vault, which it unlocks if it
+// must. Agent credentials take the keys of the ssh-agent at SSH_AUTH_SOCK;
+// done closes that connection and must be called once the run is over.
+func (e *Env) Logins(ctx context.Context, ds []*store.Device) (logins map[string][]engine.Credential, done func(), err error) {
+	var orders map[string][]*store.Credential
+	err = e.Store.View(ctx, func(t *store.Tx) error {
+		var err error
+		orders, err = t.CredOrders(ds)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	used := map[string]*store.Credential{}
+	sealed := false
+	for _, order := range orders {
+		for _, cr := range order {
+			used[cr.Name] = cr
+			sealed = sealed || len(cr.Sealed) > 0
+		}
+	}
+	b := &loginBuilder{e: e, built: map[string]*engine.Credential{}}
+	build := func(k *vault.Key) error {
+		for name, cr := range used {
+			c, err := b.credential(ctx, k, cr)
+			if err != nil {
+				return fmt.Errorf("credential %s: %w", name, err)
+			}
+			b.built[name] = c
+		}
+		return nil
+	}
+	if sealed {
+		err = e.withVault(ctx, func(k *vault.Key, _ *vault.Header) error { return build(k) })
+	} else {
+		err = build(nil)
+	}
+	if err != nil {
+		b.close()
+		return nil, nil, err
+	}
+	logins = make(map[string][]engine.Credential, len(orders))
+	for dev, order := range orders {
+		for _, cr := range order {
+			if c := b.built[cr.Name]; c != nil {
+				logins[dev] = append(logins[dev], *c)
+			}
+		}
+	}
+	return logins, b.close, nil
+}
+
+// loginBuilder turns stored credentials into the engine's, sharing one
+// ssh-agent connection among them.
+type loginBuilder struct {
+	e        *Env
+	built    map[string]*engine.Credential
+	agent    net.Conn
+	agentErr error
+	signers  []ssh.Signer
+}
+
+// credential builds one credential, or nil (said on stderr) when it
+// cannot be used here: an agent credential without an agent.
+func (b *loginBuilder) credential(ctx context.Context, k *vault.Key, cr *store.Credential) (*engine.Credential, error) {
+	c := &engine.Credential{Name: cr.Name, User: cr.User}
+	if len(cr.Sealed) > 0 {
+		s, err := k.OpenSecret(cr.Sealed, cr.Identity())
+		if err != nil {
+			return nil, err
+		}
+		defer s.Wipe()
+		c.Password, c.Enable = string(s.Password), string(s.Enable)
+		if cr.Kind == store.CredKey {
+			signer, err := keySigner(s)
+			if err != nil {
+				return nil, fmt.Errorf("key from %s: %w", cr.KeyFile, err)
+			}
+			c.Signers = []ssh.Signer{signer}
+		}
+	}
+	if cr.Kind == store.CredAgent {
+		signers, err := b.agentSigners(ctx)
+		if err != nil {
+			b.e.warnf("credential %s is not tried: %v", cr.Name, err)
+			return nil, nil
+		}
+		c.Signers = signers
+	}
+	return c, nil
+}
+
+func keySigner(s *vault.Secret) (ssh.Signer, error) {
+	if len(s.KeyPassphrase) > 0 {
+		return ssh.ParsePrivateKeyWithPassphrase(s.KeyPEM, s.KeyPassphrase)
+	}
+	return ssh.ParsePrivateKey(s.KeyPEM)
+}
+
+// agentSigners connects to the ssh-agent once and lends its keys to every
+// agent credential.
+func (b *loginBuilder) agentSigners(ctx context.Context) ([]ssh.Signer, error) {
+	if b.agent != nil || b.agentErr != nil {
+		return b.signers, b.agentErr
+	}
+	sock := os.Getenv("SSH_AUTH_SOCK")
+	if sock == "" {
+		b.agentErr = errors.New("SSH_AUTH_SOCK is not set: no ssh-agent")
+		return nil, b.agentErr
+	}
+	d := net.Dialer{Timeout: 2 * time.Second}
+	conn, err := d.DialContext(ctx, "unix", sock)
+	if err != nil {
+		b.agentErr = fmt.Errorf("ssh-agent: %w", err)
+		return nil, b.agentErr
+	}
+	b.agent = conn
+	b.signers, err = agent.NewClient(conn).Signers()
+	if err != nil {
+		b.agentErr = fmt.Errorf("ssh-agent: %w", err)
+	} else if len(b.signers) == 0 {
+		b.agentErr = errors.New("the ssh-agent holds no keys (ssh-add adds them)")
+	}
+	return b.signers, b.agentErr
+}
+
+func (b *loginBuilder) close() {
+	if b.agent != nil {
+		b.agent.Close()
+	}
+}
+
+// RecordAttempts remembers how each credential fared on device, as the
+// engine reported: it reports only logins accepted or refused, never a
+// timeout or a refused connection, so each attempt is the credential's
+// doing. A device or credential removed meanwhile is skipped.
+func (e *Env) RecordAttempts(ctx context.Context, device string, attempts []engine.Attempt) error {
+	if len(attempts) == 0 {
+		return nil
+	}
+	return e.Store.Update(ctx, func(t *store.Tx) error {
+		for _, a := range attempts {
+			o := store.AuthFailed
+			if a.OK {
+				o = store.AuthOK
+			}
+			if err := t.RecordCredOutcome(device, a.Cred, o); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+}

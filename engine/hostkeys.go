@@ -1,0 +1,205 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// HostKeys checks host keys against a known_hosts file in OpenSSH's format:
+// trust on first use, refuse on change. It is safe for concurrent use.
+type HostKeys struct {
+	path string
+	mu   sync.Mutex
+	// keys maps a normalised address ("[127.0.0.1]:10000", or "host" for
+	// port 22) to its keys.
+	keys map[string][]ssh.PublicKey
+	// hashed holds OpenSSH's hashed entries (|1|salt|hash), checked by HMAC.
+	hashed []hashedEntry
+}
+
+type hashedEntry struct {
+	salt, hash []byte
+	key        ssh.PublicKey
+}
+
+// LoadHostKeys reads path; a missing file is an empty one.
+func LoadHostKeys(path string) (*HostKeys, error) {
+	h := &HostKeys{path: path, keys: map[string][]ssh.PublicKey{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return h, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("known hosts: %w", err)
+	}
+	for len(data) > 0 {
+		marker, hosts, key, _, rest, err := ssh.ParseKnownHosts(data)
+		if err == nil && marker == "" {
+			for _, host := range hosts {
+				h.addParsed(host, key)
+			}
+		}
+		if err != nil && rest == nil {
+			break
+		}
+		data = rest
+	}
+	return h, nil
+}
+
+func (h *HostKeys) addParsed(host string, key ssh.PublicKey) {
+	if strings.HasPrefix(host, "|1|") {
+		parts := strings.Split(host, "|")
+		if len(parts) == 4 {
+			salt, err1 := base64.StdEncoding.DecodeString(parts[2])
+			hash, err2 := base64.StdEncoding.DecodeString(parts[3])
+			if err1 == nil && err2 == nil {
+				h.hashed = append(h.hashed, hashedEntry{salt, hash, key})
+			}
+		}
+		return
+	}
+	h.keys[host] = append(h.keys[host], key)
+}
+
+// HostKeyChangedError is a host that presented a key other than the one on
+// record: possibly an attack, possibly a replaced device.
+type HostKeyChangedError struct {
+	Addr string
+	Got  ssh.PublicKey
+	File string
+}
+
+func (e *HostKeyChangedError) Error() string {
+	return fmt.Sprintf("host key changed! %s now presents %s %s, not the key recorded in %s; if the device was replaced, run: hostkey forget DEVICE",
+		e.Addr, e.Got.Type(), ssh.FingerprintSHA256(e.Got), e.File)
+}
+
+// lookup returns the keys on record for a normalised address.
+func (h *HostKeys) lookup(addr string) []ssh.PublicKey {
+	keys := h.keys[addr]
+	for _, e := range h.hashed {
+		mac := hmac.New(sha1.New, e.salt)
+		mac.Write([]byte(addr))
+		if hmac.Equal(mac.Sum(nil), e.hash) {
+			keys = append(keys, e.key)
+		}
+	}
+	return keys
+}
+
+// Callback checks a host's key, recording it if the host is new.
+func (h *HostKeys) Callback() ssh.HostKeyCallback {
+	return func(hostname string, remote net.Addr, key ssh.PublicKey) error {
+		addr := knownhosts.Normalize(hostname)
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		known := h.lookup(addr)
+		if len(known) == 0 {
+			return h.record(addr, key)
+		}
+		for _, k := range known {
+			if bytes.Equal(k.Marshal(), key.Marshal()) {
+				return nil
+			}
+		}
+		// A host may have several key types; a key of a type we have never
+		// seen for it is new, not changed.
+		for _, k := range known {
+			if k.Type() == key.Type() {
+				return &HostKeyChangedError{Addr: addr, Got: key, File: h.path}
+			}
+		}
+		return h.record(addr, key)
+	}
+}
+
+func (h *HostKeys) record(addr string, key ssh.PublicKey) error {
+	line := knownhosts.Line([]string{addr}, key) + "\n"
+	f, err := os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("known hosts: %w", err)
+	}
+	_, err = f.WriteString(line)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("known hosts: %w", err)
+	}
+	h.keys[addr] = append(h.keys[addr], key)
+	return nil
+}
+
+// Forget removes every key recorded for the address host:port, and says
+// how many lines it removed.
+func (h *HostKeys) Forget(hostport string) (int, error) {
+	addr := knownhosts.Normalize(hostport)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	data, err := os.ReadFile(h.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("known hosts: %w", err)
+	}
+	var kept bytes.Buffer
+	removed := 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := sc.Text()
+		if lineMatches(line, addr) {
+			removed++
+			continue
+		}
+		kept.WriteString(line + "\n")
+	}
+	if removed == 0 {
+		return 0, nil
+	}
+	tmp := h.path + ".tmp"
+	if err := os.WriteFile(tmp, kept.Bytes(), 0o600); err != nil {
+		return 0, fmt.Errorf("known hosts: %w", err)
+	}
+	if err := os.Rename(tmp, h.path); err != nil {
+		return 0, fmt.Errorf("known hosts: %w", err)
+	}
+	delete(h.keys, addr)
+	h.hashed = nil
+	fresh, err := LoadHostKeys(h.path)
+	if err != nil {
+		return removed, err
+	}
+	h.keys, h.hashed = fresh.keys, fresh.hashed
+	return removed, nil
+}
+
+// lineMatches reports whether a known_hosts line is for addr.
+func lineMatches(line, addr string) bool {
+	_, hosts, _, _, _, err := ssh.ParseKnownHosts([]byte(line))
+	if err != nil {
+		return false
+	}
+	tmp := &HostKeys{keys: map[string][]ssh.PublicKey{}}
+	for _, host := range hosts {
+		tmp.addParsed(host, nil)
+	}
+	if _, ok := tmp.keys[addr]; ok {
+		return true
+	}
+	return len(tmp.lookup(addr)) > 0
+}

@@ -1,0 +1,528 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"vc/lab"
+)
+
+// startLab serves a lab for one test; every device takes a free port.
+func startLab(t *testing.T, o lab.Options) *lab.Lab {
+	t.Helper()
+	if o.Devices == 0 {
+		o.Devices = len(lab.PlatformNames())
+	}
+	if o.Platforms == nil {
+		o.Platforms = lab.PlatformNames()
+	}
+	o.Listen, o.Port = "127.0.0.1", 0
+	if o.User == "" {
+		o.User, o.Password = "admin", "admin"
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	l, err := lab.Start(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+var labCred = Credential{Name: "lab", User: "admin", Password: "admin"}
+
+func targetOf(d lab.Device, creds ...Credential) Target {
+	if len(creds) == 0 {
+		creds = []Credential{labCred}
+	}
+	return Target{Name: d.Name, Address: d.Address, Port: d.Port, Platform: d.Platform, Creds: creds, Legacy: d.Legacy}
+}
+
+func devicesOf(l *lab.Lab, keep func(lab.Device) bool) []lab.Device {
+	var out []lab.Device
+	for _, d := range l.Devices() {
+		if keep == nil || keep(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func newTestRunner(t *testing.T, keepalive time.Duration) *Runner {
+	t.Helper()
+	r, err := NewRunner(Options{KnownHosts: filepath.Join(t.TempDir(), "known_hosts"), Keepalive: keepalive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func quick() Timeouts {
+	return Timeouts{Connect: 2 * time.Second, Handshake: 2 * time.Second, Prompt: 3 * time.Second, Command: 3 * time.Second}
+}
+
+// versionCommand is a command every platform answers.
+func versionCommand(platform string) string {
+	if platform == "linux" {
+		return "uname -a"
+	}
+	return "show version"
+}
+
+func TestEveryPlatform(t *testing.T) {
+	l := startLab(t, lab.Options{})
+	r := newTestRunner(t, 0)
+	for _, d := range l.Devices() {
+		t.Run(d.Platform, func(t *testing.T) {
+			cmds := []string{versionCommand(d.Platform), "show clock"}
+			switch d.Platform {
+			case "linux":
+				cmds[1] = "date"
+			case "juniper_junos":
+				cmds[1] = "show system uptime"
+			}
+			res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: cmds, Timeouts: quick()})[d.Name]
+			if res.Err != nil {
+				t.Fatalf("%s: %v", d.Name, res.Err)
+			}
+			if len(res.Outputs) != 2 {
+				t.Fatalf("want 2 outputs, got %d", len(res.Outputs))
+			}
+			for _, o := range res.Outputs {
+				checkClean(t, d, o)
+			}
+			if res.Cred != "lab" || len(res.Attempts) != 1 || !res.Attempts[0].OK {
+				t.Errorf("credential use: cred %q attempts %+v", res.Cred, res.Attempts)
+			}
+		})
+	}
+}
+
+// checkClean asserts an output is what the command printed: no echo, no
+// prompt, no pager debris, LF line ends.
+func checkClean(t *testing.T, d lab.Device, o Output) {
+	t.Helper()
+	text := o.Text
+	if strings.TrimSpace(text) == "" {
+		t.Fatalf("%s: empty output", o.Command)
+	}
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if strings.TrimSpace(lines[0]) == o.Command {
+		t.Errorf("%s: output starts with the echo", o.Command)
+	}
+	last := strings.TrimSpace(lines[len(lines)-1])
+	if strings.HasSuffix(last, "#") || strings.HasSuffix(last, ">") || strings.HasSuffix(last, "$") {
+		t.Errorf("%s: output ends with a prompt: %q", o.Command, last)
+	}
+	for _, bad := range []string{"\r", "--More--", "---(more", "\x1b", "\b"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("%s: output holds %q", o.Command, bad)
+		}
+	}
+}
+
+// TestPaging: with paging left on, the engine answers the pager and gets
+// the same output as with paging off.
+func TestPaging(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: lab.DefaultPlatforms[:4], Devices: 4})
+	r := newTestRunner(t, 0)
+	for _, d := range l.Devices() {
+		t.Run(d.Platform, func(t *testing.T) {
+			cmd := "show ip arp"
+			if d.Platform == "juniper_junos" {
+				cmd = "show arp no-resolve"
+			}
+			off := targetOf(d)
+			on := targetOf(d)
+			// A harmless command in place of the paging-off one leaves the
+			// device paging.
+			on.Paging = "show clock"
+			got := r.Collect(context.Background(), Plan{Targets: []Target{off}, Commands: []string{cmd}, Timeouts: quick()})[d.Name]
+			paged := r.Collect(context.Background(), Plan{Targets: []Target{on}, Commands: []string{cmd}, Timeouts: quick()})[d.Name]
+			if got.Err != nil || paged.Err != nil {
+				t.Fatalf("errors: %v / %v", got.Err, paged.Err)
+			}
+			if n := strings.Count(got.Outputs[0].Text, "\n"); n < 100 {
+				t.Fatalf("want a long output, got %d lines", n)
+			}
+			if got.Outputs[0].Text != paged.Outputs[0].Text {
+				t.Errorf("paged output differs:\n%s", firstDiff(got.Outputs[0].Text, paged.Outputs[0].Text))
+			}
+			checkClean(t, d, paged.Outputs[0])
+		})
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return "line " + itoa(i+1) + ":\n  " + al[i] + "\n  " + bl[i]
+		}
+	}
+	return "lengths " + itoa(len(al)) + " and " + itoa(len(bl))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestEnable: cisco_ios starts in user mode; show running-config needs
+// enable, answered with the enable secret, or the password when the
+// credential has none.
+func TestEnable(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios"}, Devices: 1, EnableSecret: "s3cret"})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	withSecret := labCred
+	withSecret.Enable = "s3cret"
+	res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d, withSecret)}, Commands: []string{"show running-config"}, Timeouts: quick()})[d.Name]
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if !strings.Contains(res.Outputs[0].Text, "hostname "+d.Name) {
+		t.Errorf("running-config without hostname:\n%s", res.Outputs[0].Text)
+	}
+	// The password is not the enable secret here: enable must fail clearly.
+	res = r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show running-config"}, Timeouts: quick()})[d.Name]
+	if res.Err == nil || res.Err.Kind != KindEnable {
+		t.Fatalf("want an enable failure, got %v", res.Err)
+	}
+	if !strings.Contains(res.Err.Reason, "enable secret was refused") {
+		t.Errorf("unclear reason: %s", res.Err.Reason)
+	}
+}
+
+func TestEnableWithPassword(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios"}, Devices: 1})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show running-config"}, Timeouts: quick()})[d.Name]
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+}
+
+// TestFaults: each misbehaviour is reported as what it is.
+func TestFaults(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 5, SlowBy: 300 * time.Millisecond,
+		Faults: lab.Faults{Auth: 0.2, Timeout: 0.2, Hang: 0.2, Drop: 0.2, Slow: 0.2}})
+	r := newTestRunner(t, 0)
+	var targets []Target
+	for _, d := range l.Devices() {
+		targets = append(targets, targetOf(d))
+	}
+	to := Timeouts{Connect: time.Second, Handshake: time.Second, Prompt: 2 * time.Second, Command: time.Second}
+	start := time.Now()
+	results := r.Collect(context.Background(), Plan{Targets: targets, Commands: []string{"show ip arp"}, Timeouts: to})
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("the run took %v: a faulty device held up the rest", d)
+	}
+	want := map[lab.Fault]struct {
+		kind   Kind
+		reason string
+	}{
+		lab.FaultAuth:    {KindAuth, "auth failed (tried lab)"},
+		lab.FaultTimeout: {KindTimeout, "timeout after 1s during handshake"},
+		lab.FaultHang:    {KindTimeout, "timeout after 1s during command"},
+		lab.FaultDrop:    {KindClosed, "connection closed by the device during command"},
+	}
+	for _, d := range l.Devices() {
+		res := results[d.Name]
+		if d.Fault == lab.FaultSlow {
+			if res.Err != nil {
+				t.Errorf("slow device failed: %v", res.Err)
+			}
+			continue
+		}
+		w := want[d.Fault]
+		if res.Err == nil || res.Err.Kind != w.kind || res.Err.Reason != w.reason {
+			t.Errorf("%s fault: got %v (%v), want %q", d.Fault, res.Err, kindOf(res.Err), w.reason)
+		}
+	}
+}
+
+func kindOf(e *Error) Kind {
+	if e == nil {
+		return KindOther
+	}
+	return e.Kind
+}
+
+// TestCredentialFallback: only an authentication failure moves on to the
+// next credential, and every attempt is reported for recording.
+func TestCredentialFallback(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_nxos"}, Devices: 1})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	bad := Credential{Name: "old", User: "admin", Password: "wrong"}
+	other := Credential{Name: "ops", User: "ops", Password: "admin"}
+	res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d, bad, other, labCred)}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	want := []Attempt{{Cred: "old"}, {Cred: "ops"}, {Cred: "lab", OK: true}}
+	if len(res.Attempts) != 3 || res.Attempts[0] != want[0] || res.Attempts[1] != want[1] || res.Attempts[2] != want[2] {
+		t.Errorf("attempts %+v, want %+v", res.Attempts, want)
+	}
+	if res.Cred != "lab" {
+		t.Errorf("cred %q", res.Cred)
+	}
+	res = r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d, bad, other)}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
+	if res.Err == nil || res.Err.Reason != "auth failed (tried old, ops)" || !errors.Is(res.Err, ErrAuthFailed) {
+		t.Errorf("got %v", res.Err)
+	}
+}
+
+// TestRejectedCommand: a device's complaint about a command fails the
+// device with the complaint, and keeps the output and the session.
+func TestRejectedCommand(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios", "juniper_junos"}, Devices: 2})
+	r := newTestRunner(t, time.Minute)
+	for _, d := range l.Devices() {
+		res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show frobnication", versionCommand(d.Platform)}, Timeouts: quick()})[d.Name]
+		if res.Err == nil || res.Err.Kind != KindCommand || !strings.HasPrefix(res.Err.Reason, "the device rejected the command: ") {
+			t.Errorf("%s: %v", d.Platform, res.Err)
+		}
+		if len(res.Outputs) != 2 || res.Outputs[1].Err != nil {
+			t.Errorf("%s: the next command should run: %+v", d.Platform, res.Outputs)
+		}
+		if len(r.Sessions()) == 0 {
+			t.Errorf("%s: the session was dropped", d.Platform)
+		}
+	}
+}
+
+// TestConnectionRefused is not an authentication failure: the next
+// credential is not tried.
+func TestConnectionRefused(t *testing.T) {
+	r := newTestRunner(t, 0)
+	tg := Target{Name: "nothing", Address: "127.0.0.1", Port: 1, Platform: "cisco_ios",
+		Creds: []Credential{{Name: "a", User: "x", Password: "y"}, {Name: "b", User: "x", Password: "y"}}}
+	res := r.Collect(context.Background(), Plan{Targets: []Target{tg}, Commands: []string{"show clock"}, Timeouts: quick()})["nothing"]
+	if res.Err == nil || res.Err.Kind != KindRefused || res.Err.Reason != "connection refused" || len(res.Attempts) != 0 {
+		t.Errorf("got %v, attempts %+v", res.Err, res.Attempts)
+	}
+}
+
+func TestLegacyOnly(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios"}, Devices: 1, Legacy: []string{"cisco_ios"}})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	modern := targetOf(d)
+	modern.Legacy = false
+	res := r.Collect(context.Background(), Plan{Targets: []Target{modern}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
+	if res.Err == nil || res.Err.Kind != KindAlgorithm || !strings.Contains(res.Err.Reason, "legacy=yes") {
+		t.Fatalf("modern client on a legacy device: %v", res.Err)
+	}
+	res = r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
+	if res.Err != nil {
+		t.Fatalf("legacy allowed: %v", res.Err)
+	}
+}
+
+func TestHostKeyChange(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 1})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	plan := Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show clock"}, Timeouts: quick()}
+	if res := r.Collect(context.Background(), plan)[d.Name]; res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if err := l.Touch(d.Name, lab.TouchOptions{HostKey: true}); err != nil {
+		t.Fatal(err)
+	}
+	res := r.Collect(context.Background(), plan)[d.Name]
+	if res.Err == nil || res.Err.Kind != KindHostKey || !strings.HasPrefix(res.Err.Reason, "host key changed!") {
+		t.Fatalf("got %v", res.Err)
+	}
+	// A fresh runner reads the file: the refusal persists across sessions.
+	r2, err := NewRunner(Options{KnownHosts: r.HostKeys().path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	if res := r2.Collect(context.Background(), plan)[d.Name]; res.Err == nil || res.Err.Kind != KindHostKey {
+		t.Fatalf("after reload: %v", res.Err)
+	}
+	n, err := r2.HostKeys().Forget(plan.Targets[0].Addr())
+	if err != nil || n != 1 {
+		t.Fatalf("forget: %d, %v", n, err)
+	}
+	if res := r2.Collect(context.Background(), plan)[d.Name]; res.Err != nil {
+		t.Fatalf("after forget: %v", res.Err)
+	}
+	plan.Targets[0].IgnoreHostKey = true
+	if err := l.Touch(d.Name, lab.TouchOptions{HostKey: true}); err != nil {
+		t.Fatal(err)
+	}
+	if res := r2.Collect(context.Background(), plan)[d.Name]; res.Err != nil {
+		t.Fatalf("hostkey=ignore: %v", res.Err)
+	}
+}
+
+// TestJumpHost goes through a linux lab device to reach the others, with
+// one connection to the jump host for all of them.
+func TestJumpHost(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"linux", "cisco_ios", "arista_eos"}, Devices: 3})
+	r := newTestRunner(t, 0)
+	jumpDev := devicesOf(l, func(d lab.Device) bool { return d.Platform == "linux" })[0]
+	jump := &JumpHost{Name: jumpDev.Name, Address: jumpDev.Address, Port: jumpDev.Port, Creds: []Credential{labCred}}
+	var targets []Target
+	for _, d := range devicesOf(l, func(d lab.Device) bool { return d.Platform != "linux" }) {
+		tg := targetOf(d)
+		tg.Jump = jump
+		targets = append(targets, tg)
+	}
+	results := r.Collect(context.Background(), Plan{Targets: targets, Commands: []string{"show clock"}, Timeouts: quick()})
+	for _, tg := range targets {
+		if res := results[tg.Name]; res.Err != nil {
+			t.Errorf("%s through %s: %v", tg.Name, jump.Name, res.Err)
+		}
+	}
+	if n := len(r.dial.jumps.clients); n != 1 {
+		t.Errorf("%d jump connections, want 1", n)
+	}
+	// A jump host that refuses us is named in the failure.
+	bad := *jump
+	bad.Name, bad.Creds = "bastion", []Credential{{Name: "x", User: "admin", Password: "nope"}}
+	targets[0].Jump = &bad
+	res := r.Collect(context.Background(), Plan{Targets: targets[:1], Commands: []string{"show clock"}, Timeouts: quick()})[targets[0].Name]
+	if res.Err == nil || !strings.Contains(res.Err.Reason, "jump host bastion") {
+		t.Errorf("got %v", res.Err)
+	}
+}
+
+// TestWarmSessions: a second run reuses the sessions of the first; a
+// session the device closed is reopened without the user noticing.
+func TestWarmSessions(t *testing.T) {
+	l := startLab(t, lab.Options{Devices: 6, IdleTimeout: time.Minute})
+	r := newTestRunner(t, time.Minute)
+	var targets []Target
+	for _, d := range l.Devices() {
+		targets = append(targets, targetOf(d))
+	}
+	cmd := func(p string) string { return versionCommand(p) }
+	for round := range 2 {
+		plan := Plan{Targets: targets, Timeouts: quick()}
+		results := map[string]*Result{}
+		for _, tg := range targets {
+			p := Plan{Targets: []Target{tg}, Commands: []string{cmd(tg.Platform)}, Timeouts: plan.Timeouts}
+			results[tg.Name] = r.Collect(context.Background(), p)[tg.Name]
+		}
+		for _, tg := range targets {
+			res := results[tg.Name]
+			if res.Err != nil {
+				t.Fatalf("round %d %s: %v", round, tg.Name, res.Err)
+			}
+			if res.Reused != (round == 1) {
+				t.Errorf("round %d %s: reused=%v", round, tg.Name, res.Reused)
+			}
+		}
+	}
+	if n := len(r.Sessions()); n != len(targets) {
+		t.Errorf("%d warm sessions, want %d", n, len(targets))
+	}
+	// Kill the sessions under the runner's feet, as a device's exec-timeout
+	// would: the next run logs in again.
+	r.mu.Lock()
+	for _, s := range r.sessions {
+		s.client.Close()
+	}
+	r.mu.Unlock()
+	time.Sleep(50 * time.Millisecond)
+	results := r.Collect(context.Background(), Plan{Targets: targets[:1], Commands: []string{cmd(targets[0].Platform)}, Timeouts: quick()})
+	if res := results[targets[0].Name]; res.Err != nil || res.Reused {
+		t.Errorf("after the device closed it: %v reused=%v", res.Err, res.Reused)
+	}
+	if n := r.CloseSessions(func(string) bool { return true }); n != 1 {
+		t.Errorf("closed %d sessions, want 1 (the dead ones were dropped)", n)
+	}
+}
+
+// TestCancel: cancelling mid-run ends it in well under a second and leaves
+// no goroutine behind.
+func TestCancel(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_nxos"}, Devices: 20, Faults: lab.Faults{Hang: 0.5}})
+	before := runtime.NumGoroutine()
+	r, err := NewRunner(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []Target
+	for _, d := range l.Devices() {
+		targets = append(targets, targetOf(d))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := r.Run(ctx, Plan{Targets: targets, Commands: []string{"show ip arp"}, Timeouts: DefaultTimeouts()})
+	var done, canceled int
+	var stopped time.Time
+	for ev := range events {
+		switch ev.Kind {
+		case EventDone:
+			done++
+			if done == 10 {
+				stopped = time.Now()
+				cancel()
+			}
+		case EventFailed:
+			if ev.Err.Kind == KindCanceled {
+				canceled++
+			}
+		}
+	}
+	if took := time.Since(stopped); took > time.Second {
+		t.Errorf("the run took %v to end after cancel", took)
+	}
+	if done != 10 || canceled != 10 {
+		t.Errorf("done %d canceled %d, want 10 and 10", done, canceled)
+	}
+	r.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines left (was %d):\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestGroupLimit: a site's max-sessions caps how many of its devices are
+// talked to at once.
+func TestGroupLimit(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 4, Latency: 50 * time.Millisecond})
+	r := newTestRunner(t, 0)
+	var targets []Target
+	for _, d := range l.Devices() {
+		tg := targetOf(d)
+		tg.Group = "dc1"
+		targets = append(targets, tg)
+	}
+	var active, peak int
+	for ev := range r.Run(context.Background(), Plan{Targets: targets, Commands: []string{"show clock"}, Timeouts: quick(), GroupLimits: map[string]int{"dc1": 1}}) {
+		switch ev.Kind {
+		case EventStarted:
+			active++
+			peak = max(peak, active)
+		case EventDone, EventFailed:
+			active--
+			if ev.Err != nil {
+				t.Errorf("%s: %v", ev.Target, ev.Err)
+			}
+		}
+	}
+	if peak != 1 {
+		t.Errorf("peak %d devices at once in a group limited to 1", peak)
+	}
+}

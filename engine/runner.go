@@ -1,0 +1,433 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+)
+
+// EventKind says what happened to a device during a run.
+type EventKind int
+
+// The events of a run, in the order a device goes through them.
+const (
+	EventStarted EventKind = iota
+	EventConnected
+	EventOutput
+	EventDone
+	EventFailed
+)
+
+// Event is one step of one device's run. Output carries one command's
+// output; Done and Failed end a device's run.
+type Event struct {
+	Kind   EventKind
+	Target string
+	// Cred is the credential the session logged in with.
+	Cred string
+	// Reused is true when a warm session served the run.
+	Reused  bool
+	Command string
+	Output  string
+	// Err says why a device failed (Failed), or why one command did
+	// (Output, for commands that report failure).
+	Err *Error
+	// Attempts is how each credential fared, for the caller to remember.
+	Attempts []Attempt
+	Elapsed  time.Duration
+}
+
+// Options configure a Runner.
+type Options struct {
+	// KnownHosts is the known_hosts file; empty disables host-key checks.
+	KnownHosts string
+	// Keepalive is how long an idle session stays open for the next run;
+	// zero closes sessions after each run.
+	Keepalive time.Duration
+}
+
+// Runner runs plans and keeps sessions warm between them. It is safe for
+// concurrent use; runs on the same device take turns.
+type Runner struct {
+	dial      *dialer
+	keepalive time.Duration
+
+	mu       sync.Mutex
+	sessions map[string]*session
+	// turns holds one token per device: a device runs one thing at a time.
+	turns  map[string]chan struct{}
+	stop   chan struct{}
+	closed bool
+	wg     sync.WaitGroup
+}
+
+// NewRunner returns a runner; Close it to end its sessions.
+func NewRunner(o Options) (*Runner, error) {
+	r := &Runner{keepalive: o.Keepalive, sessions: map[string]*session{}, turns: map[string]chan struct{}{},
+		stop: make(chan struct{}), dial: &dialer{jumps: newJumpPool()}}
+	if o.KnownHosts != "" {
+		hk, err := LoadHostKeys(o.KnownHosts)
+		if err != nil {
+			return nil, err
+		}
+		r.dial.hostKeys = hk
+	}
+	r.wg.Add(1)
+	go r.janitor()
+	return r, nil
+}
+
+// SetKeepalive changes how long idle sessions stay open.
+func (r *Runner) SetKeepalive(d time.Duration) {
+	r.mu.Lock()
+	r.keepalive = d
+	r.mu.Unlock()
+	r.expire()
+}
+
+// HostKeys is the runner's known_hosts, nil when checks are off.
+func (r *Runner) HostKeys() *HostKeys { return r.dial.hostKeys }
+
+// janitor closes sessions that stayed idle longer than the keepalive.
+func (r *Runner) janitor() {
+	defer r.wg.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-t.C:
+			r.expire()
+		}
+	}
+}
+
+func (r *Runner) expire() {
+	r.mu.Lock()
+	var old []*session
+	for k, s := range r.sessions {
+		if time.Since(s.lastUsed) > r.keepalive || !s.alive() {
+			old = append(old, s)
+			delete(r.sessions, k)
+		}
+	}
+	r.mu.Unlock()
+	for _, s := range old {
+		s.close()
+	}
+}
+
+// Close ends every session and stops the runner.
+func (r *Runner) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	close(r.stop)
+	all := r.sessions
+	r.sessions = map[string]*session{}
+	r.mu.Unlock()
+	for _, s := range all {
+		s.close()
+	}
+	r.dial.jumps.closeAll()
+	r.wg.Wait()
+	return nil
+}
+
+// SessionInfo describes a warm session.
+type SessionInfo struct {
+	Target   string
+	Addr     string
+	Cred     string
+	Platform string
+	Opened   time.Time
+	Idle     time.Duration
+}
+
+// Sessions lists the warm sessions, by target name.
+func (r *Runner) Sessions() []SessionInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]SessionInfo, 0, len(r.sessions))
+	for _, s := range r.sessions {
+		if !s.alive() {
+			continue
+		}
+		out = append(out, SessionInfo{Target: s.target, Addr: s.addr, Cred: s.cred.Name, Platform: s.platform.Name,
+			Opened: s.opened, Idle: time.Since(s.lastUsed)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Target < out[j].Target })
+	return out
+}
+
+// CloseSessions ends the warm sessions whose target match accepts, and
+// says how many live ones it closed.
+func (r *Runner) CloseSessions(match func(target string) bool) int {
+	r.mu.Lock()
+	var gone []*session
+	n := 0
+	for k, s := range r.sessions {
+		if match(s.target) {
+			if s.alive() {
+				n++
+			}
+			gone = append(gone, s)
+			delete(r.sessions, k)
+		}
+	}
+	r.mu.Unlock()
+	for _, s := range gone {
+		s.close()
+	}
+	return n
+}
+
+func sessionKey(t *Target) string { return t.Name + "\x00" + t.Addr() }
+
+// turn waits for the device's token, so one device runs one thing at a time.
+func (r *Runner) turn(ctx context.Context, key string) (func(), error) {
+	r.mu.Lock()
+	ch, ok := r.turns[key]
+	if !ok {
+		ch = make(chan struct{}, 1)
+		r.turns[key] = ch
+	}
+	r.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Run runs the plan and streams its events. The channel closes when every
+// target has finished; the caller must read it to the end. Cancelling ctx
+// ends the run at once: devices not yet done fail as canceled.
+func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
+	events := make(chan Event, 256)
+	go func() {
+		defer close(events)
+		var cancel context.CancelFunc = func() {}
+		if p.Overall > 0 {
+			ctx, cancel = context.WithTimeout(ctx, p.Overall)
+		}
+		defer cancel()
+		to := p.Timeouts.withDefaults()
+		workers := p.Workers
+		if workers <= 0 {
+			workers = DefaultWorkers
+		}
+		slots := make(chan struct{}, workers)
+		groups := map[string]chan struct{}{}
+		for g, n := range p.GroupLimits {
+			if n > 0 {
+				groups[g] = make(chan struct{}, n)
+			}
+		}
+		var wg sync.WaitGroup
+		for i := range p.Targets {
+			t := &p.Targets[i]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				start := time.Now()
+				// A target waiting on its site's limit holds no worker slot.
+				release, err := acquire(ctx, groups[t.Group], slots)
+				if err != nil {
+					events <- Event{Kind: EventFailed, Target: t.Name, Err: classify(ctx, "queue", 0, err), Elapsed: time.Since(start)}
+					return
+				}
+				defer release()
+				r.runOne(ctx, t, p.Commands, to, events, start)
+			}()
+		}
+		wg.Wait()
+	}()
+	return events
+}
+
+func acquire(ctx context.Context, group, slots chan struct{}) (func(), error) {
+	if group != nil {
+		select {
+		case group <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		if group != nil {
+			<-group
+		}
+		return nil, ctx.Err()
+	}
+	return func() {
+		<-slots
+		if group != nil {
+			<-group
+		}
+	}, nil
+}
+
+// runOne runs the commands on one target and reports how it went.
+func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeouts, events chan<- Event, start time.Time) {
+	fail := func(err error, attempts []Attempt) {
+		events <- Event{Kind: EventFailed, Target: t.Name, Err: classify(ctx, "run", 0, err), Attempts: attempts, Elapsed: time.Since(start)}
+	}
+	events <- Event{Kind: EventStarted, Target: t.Name}
+	key := sessionKey(t)
+	done, err := r.turn(ctx, key)
+	if err != nil {
+		fail(err, nil)
+		return
+	}
+	defer done()
+	s, reused, attempts, err := r.session(ctx, t, to)
+	if err != nil {
+		fail(err, attempts)
+		return
+	}
+	events <- Event{Kind: EventConnected, Target: t.Name, Cred: s.cred.Name, Reused: reused}
+	var cmdErr *Error
+	for i, cmd := range cmds {
+		out, err := s.run(ctx, cmd, to.Command)
+		if err != nil && reused && i == 0 && isKind(err, KindClosed) {
+			// The device closed a warm session while it sat idle; log in
+			// again, once, without troubling the user.
+			s.close()
+			s, reused, attempts, err = r.session(ctx, t, to)
+			if err != nil {
+				fail(err, attempts)
+				return
+			}
+			out, err = s.run(ctx, cmd, to.Command)
+		}
+		var e *Error
+		if errors.As(err, &e) && e.Kind == KindCommand {
+			// The device ran the command and said it failed: the output
+			// stands, the session too.
+			events <- Event{Kind: EventOutput, Target: t.Name, Command: cmd, Output: out, Err: e}
+			cmdErr = e
+			continue
+		}
+		if err != nil {
+			s.close()
+			fail(err, attempts)
+			return
+		}
+		events <- Event{Kind: EventOutput, Target: t.Name, Command: cmd, Output: out}
+	}
+	r.park(key, s)
+	if cmdErr != nil {
+		events <- Event{Kind: EventFailed, Target: t.Name, Cred: s.cred.Name, Reused: reused, Err: cmdErr, Attempts: attempts, Elapsed: time.Since(start)}
+		return
+	}
+	events <- Event{Kind: EventDone, Target: t.Name, Cred: s.cred.Name, Reused: reused, Attempts: attempts, Elapsed: time.Since(start)}
+}
+
+func isKind(err error, k Kind) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == k
+}
+
+// session returns a warm session for t, or opens one.
+func (r *Runner) session(ctx context.Context, t *Target, to Timeouts) (*session, bool, []Attempt, error) {
+	key := sessionKey(t)
+	r.mu.Lock()
+	s := r.sessions[key]
+	delete(r.sessions, key)
+	r.mu.Unlock()
+	if s != nil && s.alive() {
+		return s, true, nil, nil
+	}
+	if s != nil {
+		s.close()
+	}
+	s, attempts, err := open(ctx, r.dial, to, t)
+	if err != nil {
+		return nil, false, attempts, err
+	}
+	return s, false, attempts, nil
+}
+
+// park keeps a session for the next run, or closes it.
+func (r *Runner) park(key string, s *session) {
+	s.lastUsed = time.Now()
+	r.mu.Lock()
+	keep := r.keepalive > 0 && !r.closed
+	if keep {
+		if old := r.sessions[key]; old != nil && old != s {
+			defer old.close()
+		}
+		r.sessions[key] = s
+	}
+	r.mu.Unlock()
+	if !keep {
+		s.close()
+	}
+}
+
+// Collect runs a plan and gathers its results by target, for callers that
+// do not render as events arrive.
+func (r *Runner) Collect(ctx context.Context, p Plan) map[string]*Result {
+	out := map[string]*Result{}
+	for ev := range r.Run(ctx, p) {
+		res := out[ev.Target]
+		if res == nil {
+			res = &Result{Target: ev.Target}
+			out[ev.Target] = res
+		}
+		res.add(ev)
+	}
+	return out
+}
+
+// Result is everything a run produced for one target.
+type Result struct {
+	Target   string
+	Cred     string
+	Reused   bool
+	Outputs  []Output
+	Err      *Error
+	Attempts []Attempt
+	Elapsed  time.Duration
+}
+
+// Output is one command's output.
+type Output struct {
+	Command string
+	Text    string
+	Err     *Error
+}
+
+func (res *Result) add(ev Event) {
+	switch ev.Kind {
+	case EventConnected:
+		res.Cred, res.Reused = ev.Cred, ev.Reused
+	case EventOutput:
+		res.Outputs = append(res.Outputs, Output{Command: ev.Command, Text: ev.Output, Err: ev.Err})
+	case EventDone, EventFailed:
+		res.Err, res.Attempts, res.Elapsed = ev.Err, ev.Attempts, ev.Elapsed
+	}
+}
+
+// Add folds an event into the result; callers that consume events use it
+// to build results as they go.
+func (res *Result) Add(ev Event) { res.add(ev) }
+
+// String summarises the result in one line.
+func (res *Result) String() string {
+	if res.Err != nil {
+		return fmt.Sprintf("%s: failed: %s", res.Target, res.Err.Reason)
+	}
+	return fmt.Sprintf("%s: ok (%d outputs, %s)", res.Target, len(res.Outputs), res.Elapsed.Round(time.Millisecond))
+}

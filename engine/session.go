@@ -1,0 +1,255 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// session is a login on one device, ready for commands: the SSH client,
+// and for shell platforms the shell with its prompt learned, paging off
+// and privileges raised.
+type session struct {
+	target   string
+	addr     string
+	client   *ssh.Client
+	cred     Credential
+	platform *Platform
+	sh       *shell
+	opened   time.Time
+
+	// dead is closed when the SSH connection ends, whoever ended it.
+	dead chan struct{}
+
+	lastUsed  time.Time
+	closeOnce sync.Once
+}
+
+// open logs in to the target and prepares the session.
+func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []Attempt, error) {
+	p := PlatformFor(t.Platform)
+	legacy := t.Legacy || p.Legacy
+	client, cred, attempts, err := d.connect(ctx, to, t.Addr(), t.Jump, t.Creds, t.IgnoreHostKey, legacy)
+	if err != nil {
+		return nil, attempts, err
+	}
+	s := &session{target: t.Name, addr: t.Addr(), client: client, cred: cred, platform: p,
+		opened: time.Now(), lastUsed: time.Now(), dead: make(chan struct{})}
+	go func() {
+		_ = client.Wait()
+		close(s.dead)
+	}()
+	if p.Exec {
+		return s, attempts, nil
+	}
+	if err := s.prepare(ctx, to, t); err != nil {
+		s.close()
+		return nil, attempts, err
+	}
+	return s, attempts, nil
+}
+
+// prepare learns the prompt, raises privileges and turns paging off.
+func (s *session) prepare(ctx context.Context, to Timeouts, t *Target) error {
+	sh, err := openShell(s.client, s.platform)
+	if err != nil {
+		return classify(ctx, "login", to.Prompt, err)
+	}
+	s.sh = sh
+	var override *regexp.Regexp
+	if t.Prompt != "" {
+		if override, err = regexp.Compile(t.Prompt); err != nil {
+			return failure(KindPrompt, err, "bad prompt pattern %q: %v", t.Prompt, err)
+		}
+	}
+	if err := sh.learnPrompt(ctx, override, to.Prompt); err != nil {
+		return err
+	}
+	if err := s.enable(ctx, to.Prompt); err != nil {
+		return err
+	}
+	setup := s.platform.Setup
+	if t.Paging != "" {
+		setup = append([]string{t.Paging}, setup[min(1, len(setup)):]...)
+	}
+	for _, cmd := range setup {
+		if _, err := sh.run(ctx, cmd, to.Prompt); err != nil {
+			return classify(ctx, "session setup ("+cmd+")", to.Prompt, err)
+		}
+	}
+	return nil
+}
+
+// enable reaches privileged mode where the platform has one and the prompt
+// says we are not there, answering with the enable secret or the password.
+func (s *session) enable(ctx context.Context, limit time.Duration) error {
+	p, sh := s.platform, s.sh
+	if p.Enable == "" || !strings.HasSuffix(sh.prompt, p.UserMode) {
+		return nil
+	}
+	if err := sh.send(p.Enable + "\n"); err != nil {
+		return classify(ctx, "enable", limit, err)
+	}
+	deadline := time.Now().Add(limit)
+	asked := false
+	err := sh.waitFor(ctx, deadline, func(b []byte) bool {
+		if p.EnablePassword != nil && p.EnablePassword.Match(stripANSI(b)) {
+			asked = true
+			return true
+		}
+		return sh.endsAtPrompt(b)
+	})
+	if err != nil {
+		return classify(ctx, "enable", limit, err)
+	}
+	sh.take()
+	if asked {
+		if err := sh.send(s.cred.enableSecret() + "\n"); err != nil {
+			return classify(ctx, "enable", limit, err)
+		}
+		err := sh.waitFor(ctx, deadline, func(b []byte) bool {
+			return sh.endsAtPrompt(b) || (p.EnablePassword != nil && p.EnablePassword.Match(stripANSI(lastTail(b))))
+		})
+		if err != nil {
+			return classify(ctx, "enable", limit, err)
+		}
+	}
+	got := lastLine(sh.take())
+	if !strings.HasSuffix(got, "#") {
+		// Leave the device's password prompt, if it asks again.
+		_ = sh.send("\x03\n")
+		return failure(KindEnable, nil, "enable failed: the enable secret was refused (credential %s); set it with cred add --enable-secret-stdin", s.cred.Name)
+	}
+	sh.setPrompt(got, nil)
+	return nil
+}
+
+func lastTail(b []byte) []byte {
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		return b[i+1:]
+	}
+	return b
+}
+
+// run sends one command and returns its output.
+func (s *session) run(ctx context.Context, cmd string, limit time.Duration) (string, error) {
+	if s.platform.Exec {
+		return s.exec(ctx, cmd, limit)
+	}
+	out, err := s.sh.run(ctx, cmd, limit)
+	if err != nil {
+		return out, classify(ctx, "command", limit, err)
+	}
+	if msg := s.rejected(out); msg != "" {
+		return out, failure(KindCommand, nil, "the device rejected the command: %s", msg)
+	}
+	return out, nil
+}
+
+// rejected returns the device's complaint when the output says the command
+// was not accepted (% Invalid input..., syntax error...). Only the first
+// lines count: a configuration may quote such text further down.
+func (s *session) rejected(out string) string {
+	if s.platform.Failure == nil {
+		return ""
+	}
+	head := out
+	for i, n := 0, 0; i < len(out); i++ {
+		if out[i] == '\n' {
+			if n++; n == 4 {
+				head = out[:i]
+				break
+			}
+		}
+	}
+	if loc := s.platform.Failure.FindStringIndex(head); loc != nil {
+		line := head[loc[0]:]
+		if j := strings.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		return strings.TrimSpace(line)
+	}
+	return ""
+}
+
+// exec runs a command on its own channel, as ssh host 'cmd' does.
+func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (string, error) {
+	sess, err := s.client.NewSession()
+	if err != nil {
+		return "", classify(ctx, "command", limit, fmt.Errorf("%w: %v", errClosed, err))
+	}
+	defer sess.Close()
+	// stdout and stderr are copied by two goroutines into one buffer.
+	var out lockedBuffer
+	sess.Stdout, sess.Stderr = &out, &out
+	if err := sess.Start(cmd); err != nil {
+		return "", classify(ctx, "command", limit, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- sess.Wait() }()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case err = <-done:
+	case <-timer.C:
+		sess.Close()
+		<-done
+		return out.String(), classify(ctx, "command", limit, errWaitTimeout)
+	case <-ctx.Done():
+		sess.Close()
+		<-done
+		return out.String(), classify(ctx, "command", limit, ctx.Err())
+	}
+	var ee *ssh.ExitError
+	if errors.As(err, &ee) {
+		return out.String(), failure(KindCommand, err, "command exited with status %d", ee.ExitStatus())
+	}
+	if err != nil {
+		return out.String(), classify(ctx, "command", limit, err)
+	}
+	return out.String(), nil
+}
+
+// alive reports whether the session can still take commands.
+func (s *session) alive() bool {
+	select {
+	case <-s.dead:
+		return false
+	default:
+	}
+	return s.sh == nil || s.sh.alive()
+}
+
+func (s *session) close() {
+	s.closeOnce.Do(func() {
+		if s.sh != nil {
+			s.sh.close()
+		}
+		s.client.Close()
+	})
+}
+
+// lockedBuffer is a buffer several goroutines write to.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

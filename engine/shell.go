@@ -1,0 +1,334 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// shell is an interactive shell on a device: what vc types and what the
+// device answers, with the prompt learned from the device itself.
+type shell struct {
+	sess     *ssh.Session
+	stdin    io.WriteCloser
+	platform *Platform
+
+	mu      sync.Mutex
+	buf     []byte
+	readErr error
+	notify  chan struct{}
+	done    chan struct{}
+
+	// prompt is the learned prompt ("usa-leaf-017#"); atPrompt recognises
+	// it, or the same base in another mode, at the end of the output.
+	prompt   string
+	atPrompt *regexp.Regexp
+}
+
+// openShell starts a shell on client with a wide terminal, so devices do
+// not wrap long lines.
+func openShell(client *ssh.Client, p *Platform) (*shell, error) {
+	sess, err := client.NewSession()
+	if err != nil {
+		return nil, fmt.Errorf("open session: %w", err)
+	}
+	modes := ssh.TerminalModes{ssh.ECHO: 1, ssh.TTY_OP_ISPEED: 115200, ssh.TTY_OP_OSPEED: 115200}
+	if err := sess.RequestPty("vt100", 24, 511, modes); err != nil {
+		sess.Close()
+		return nil, fmt.Errorf("request terminal: %w", err)
+	}
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		sess.Close()
+		return nil, err
+	}
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		sess.Close()
+		return nil, err
+	}
+	if err := sess.Shell(); err != nil {
+		sess.Close()
+		return nil, fmt.Errorf("start shell: %w", err)
+	}
+	s := &shell{sess: sess, stdin: stdin, platform: p, notify: make(chan struct{}, 1), done: make(chan struct{})}
+	go s.readLoop(stdout)
+	return s, nil
+}
+
+func (s *shell) readLoop(r io.Reader) {
+	b := make([]byte, 32*1024)
+	for {
+		n, err := r.Read(b)
+		if n > 0 {
+			s.mu.Lock()
+			s.buf = append(s.buf, b[:n]...)
+			s.mu.Unlock()
+			select {
+			case s.notify <- struct{}{}:
+			default:
+			}
+		}
+		if err != nil {
+			s.mu.Lock()
+			s.readErr = err
+			s.mu.Unlock()
+			close(s.done)
+			return
+		}
+	}
+}
+
+func (s *shell) close() { s.sess.Close() }
+
+func (s *shell) alive() bool {
+	select {
+	case <-s.done:
+		return false
+	default:
+		return true
+	}
+}
+
+func (s *shell) send(text string) error {
+	if _, err := io.WriteString(s.stdin, text); err != nil {
+		return fmt.Errorf("send: %w", errClosed)
+	}
+	return nil
+}
+
+// take removes and returns everything read so far.
+func (s *shell) take() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.buf
+	s.buf = nil
+	return out
+}
+
+// waitFor waits until check accepts the output read so far, the deadline
+// passes, the device closes the session or ctx ends. check sees the whole
+// buffer and must not keep it.
+func (s *shell) waitFor(ctx context.Context, deadline time.Time, check func([]byte) bool) error {
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		ok := check(s.buf)
+		rerr := s.readErr
+		s.mu.Unlock()
+		if ok {
+			return nil
+		}
+		if rerr != nil {
+			return fmt.Errorf("%w: %v", errClosed, rerr)
+		}
+		select {
+		case <-s.notify:
+		case <-s.done:
+		case <-timer.C:
+			return errWaitTimeout
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// lastLine is the text after the final newline, without trailing blanks.
+func lastLine(b []byte) string {
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		b = b[i+1:]
+	}
+	if i := bytes.LastIndexByte(b, '\r'); i >= 0 && i < len(b)-1 {
+		b = b[i+1:]
+	}
+	return strings.TrimRight(string(stripANSI(b)), " \t\r")
+}
+
+// learnPrompt waits for the device's first prompt, then presses Enter and
+// takes the prompt that comes back twice as the real one: a banner line
+// that happens to end in '>' does not repeat.
+func (s *shell) learnPrompt(ctx context.Context, override *regexp.Regexp, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	match := s.platform.Prompt
+	if override != nil {
+		match = override
+	}
+	tail := func(b []byte) bool { return match.MatchString(lastLine(b)) }
+	if err := s.waitFor(ctx, deadline, tail); err != nil {
+		return s.promptError(ctx, limit, err)
+	}
+	candidate := lastLine(s.take())
+	for range 3 {
+		if err := s.send("\n"); err != nil {
+			return err
+		}
+		if err := s.waitFor(ctx, deadline, tail); err != nil {
+			return s.promptError(ctx, limit, err)
+		}
+		got := lastLine(s.take())
+		if got == candidate {
+			s.setPrompt(got, override)
+			return nil
+		}
+		candidate = got
+	}
+	return failure(KindPrompt, nil, "prompt not found: the device's prompt kept changing (last %q); set a prompt pattern on its platform", candidate)
+}
+
+func (s *shell) promptError(ctx context.Context, limit time.Duration, err error) error {
+	if err == errWaitTimeout {
+		s.mu.Lock()
+		seen := lastLine(s.buf)
+		s.mu.Unlock()
+		return failure(KindPrompt, err, "prompt not found after %s (last line %q); set a prompt pattern on its platform", roundDuration(limit), seen)
+	}
+	return classify(ctx, "login", limit, err)
+}
+
+// setPrompt records the learned prompt. The prompt may later change mode
+// (> to #, or (config)), so what is matched is its base plus any mode.
+func (s *shell) setPrompt(prompt string, override *regexp.Regexp) {
+	s.prompt = prompt
+	if override != nil {
+		s.atPrompt = regexp.MustCompile(`(?:` + override.String() + `)\s*$`)
+		return
+	}
+	base := strings.TrimRight(prompt, " ")
+	base = base[:len(base)-1]
+	s.atPrompt = regexp.MustCompile(`(?:^|[\r\n])` + regexp.QuoteMeta(base) + `(?:\([\w.\-/: ]*\))?[>#%$] ?$`)
+}
+
+// endsAtPrompt reports whether the output ends at the device's prompt.
+func (s *shell) endsAtPrompt(b []byte) bool {
+	if len(b) > 512 {
+		b = b[len(b)-512:]
+	}
+	return s.atPrompt.Match(stripANSI(b))
+}
+
+// run sends one command and returns its output, answering the pager when
+// the device pages anyway.
+func (s *shell) run(ctx context.Context, cmd string, limit time.Duration) (string, error) {
+	// Anything that arrived between commands belongs to nothing we asked.
+	s.take()
+	if err := s.send(cmd + "\n"); err != nil {
+		return "", err
+	}
+	deadline := time.Now().Add(limit)
+	pager := s.platform.Pager
+	var answered int
+	var pagerErr error
+	err := s.waitFor(ctx, deadline, func(b []byte) bool {
+		if s.endsAtPrompt(b) {
+			return true
+		}
+		if pager != nil && len(b) > answered {
+			t := b[max(answered, len(b)-128):]
+			if pager.Match(stripANSI(t)) {
+				answered = len(b)
+				// The write cannot block for long: the device waits for it.
+				if _, err := io.WriteString(s.stdin, " "); err != nil {
+					pagerErr = err
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if pagerErr != nil {
+		return "", fmt.Errorf("answer pager: %w", errClosed)
+	}
+	if err != nil {
+		return "", err
+	}
+	return cleanOutput(s.take(), cmd, pager, answered > 0), nil
+}
+
+var ansiRE = regexp.MustCompile(`\x1b(\[[0-9;?]*[A-Za-z]|[()][A-Z0-9]|[=>])`)
+
+func stripANSI(b []byte) []byte {
+	if bytes.IndexByte(b, 0x1b) < 0 {
+		return b
+	}
+	return ansiRE.ReplaceAll(b, nil)
+}
+
+// cleanOutput turns what the terminal showed into the command's output: no
+// echo, no trailing prompt, no pager prompts or the erasing that follows
+// them, LF line ends. paged says whether the pager was answered.
+func cleanOutput(raw []byte, cmd string, pager *regexp.Regexp, paged bool) string {
+	raw = stripANSI(raw)
+	text := string(raw)
+	// Most outputs only need their CRLFs turned into LFs; only a lone CR or
+	// a backspace (pagers erasing themselves) needs the terminal emulated.
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	emulate := strings.ContainsAny(text, "\r\b")
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if emulate {
+			l = overstrike(l)
+		}
+		if paged && pager != nil {
+			if loc := pager.FindStringIndex(l); loc != nil {
+				l = l[:loc[0]] + l[loc[1]:]
+				if strings.TrimSpace(l) == "" {
+					continue
+				}
+			}
+		}
+		out = append(out, l)
+	}
+	// The first line is the echo of the command.
+	if len(out) > 0 && strings.HasSuffix(strings.TrimSpace(out[0]), strings.TrimSpace(cmd)) {
+		out = out[1:]
+	}
+	// The last line is the prompt.
+	if len(out) > 0 {
+		out = out[:len(out)-1]
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+// overstrike applies carriage returns and backspaces the way a terminal
+// would, so text a pager erased disappears. Blanks a pager wrote to erase
+// itself, beyond what came after, are dropped; the line's own trailing
+// blanks stay.
+func overstrike(l string) string {
+	var line []rune
+	cur, end := 0, 0
+	for _, r := range l {
+		switch r {
+		case '\r':
+			cur, end = 0, 0
+		case '\b':
+			if cur > 0 {
+				cur--
+			}
+			end = 0
+		default:
+			if cur < len(line) {
+				line[cur] = r
+			} else {
+				line = append(line, r)
+			}
+			cur++
+			end = max(end, cur)
+		}
+	}
+	if strings.TrimRight(string(line[end:]), " ") == "" {
+		line = line[:end]
+	}
+	return string(line)
+}

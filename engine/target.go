@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Target is one device to run on, with everything the engine needs to
+// reach it. The engine never reads the store: callers resolve devices,
+// credentials and settings into targets.
+type Target struct {
+	Name     string
+	Address  string
+	Port     int
+	Platform string
+	// Creds are tried in order; only an authentication failure moves on to
+	// the next one.
+	Creds []Credential
+	// Jump, when set, is the host connections go through.
+	Jump *JumpHost
+	// IgnoreHostKey skips host-key checking (hostkey=ignore).
+	IgnoreHostKey bool
+	// Legacy allows old algorithms (group1/group14-sha1, CBC, ssh-rsa).
+	Legacy bool
+	// Prompt overrides the learned prompt with a regular expression.
+	Prompt string
+	// Paging overrides the platform's paging-off command.
+	Paging string
+	// Group names the limit this target counts against (its site, or its
+	// jump host); Plan.GroupLimits caps each group.
+	Group string
+}
+
+// Addr is the target's host:port.
+func (t *Target) Addr() string {
+	return net.JoinHostPort(t.Address, strconv.Itoa(t.Port))
+}
+
+// Credential is one way to log in. Secrets live here only while the vault
+// is unlocked; the engine never writes them anywhere.
+type Credential struct {
+	Name     string
+	User     string
+	Password string
+	// Signers authenticate with keys (a key file, or ssh-agent's keys).
+	Signers []ssh.Signer
+	// Enable is the enable secret; empty means the password.
+	Enable string
+}
+
+// String names the credential without its secrets.
+func (c Credential) String() string { return fmt.Sprintf("%s (user %s)", c.Name, c.User) }
+
+// enableSecret is what to answer enable's password prompt with: the enable
+// secret, or the login password as operators usually set it.
+func (c Credential) enableSecret() string {
+	if c.Enable != "" {
+		return c.Enable
+	}
+	return c.Password
+}
+
+// JumpHost is an SSH host that connections to a target go through.
+type JumpHost struct {
+	// Name identifies the jump host for reuse and limits: a device name or
+	// user@host:port.
+	Name          string
+	Address       string
+	Port          int
+	Creds         []Credential
+	IgnoreHostKey bool
+	Legacy        bool
+}
+
+// Addr is the jump host's host:port.
+func (j *JumpHost) Addr() string {
+	return net.JoinHostPort(j.Address, strconv.Itoa(j.Port))
+}
+
+// Timeouts bound every wait of a run.
+type Timeouts struct {
+	// Connect bounds the TCP connection.
+	Connect time.Duration
+	// Handshake bounds the SSH handshake and authentication, per credential.
+	Handshake time.Duration
+	// Prompt bounds the wait for the first prompt and for session setup
+	// (paging off, enable).
+	Prompt time.Duration
+	// Command bounds each command, from sending it to its prompt.
+	Command time.Duration
+}
+
+// DefaultTimeouts are the timeouts a plan gets for the ones it leaves zero.
+func DefaultTimeouts() Timeouts {
+	return Timeouts{Connect: 10 * time.Second, Handshake: 15 * time.Second, Prompt: 15 * time.Second, Command: 30 * time.Second}
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	d := DefaultTimeouts()
+	if t.Connect <= 0 {
+		t.Connect = d.Connect
+	}
+	if t.Handshake <= 0 {
+		t.Handshake = d.Handshake
+	}
+	if t.Prompt <= 0 {
+		t.Prompt = d.Prompt
+	}
+	if t.Command <= 0 {
+		t.Command = d.Command
+	}
+	return t
+}
+
+// Plan is one run: commands on targets.
+type Plan struct {
+	Targets  []Target
+	Commands []string
+	Timeouts Timeouts
+	// Overall bounds the whole run; zero means no bound beyond the context.
+	Overall time.Duration
+	// Workers caps concurrent devices; zero means DefaultWorkers.
+	Workers int
+	// GroupLimits caps concurrent sessions per Target.Group.
+	GroupLimits map[string]int
+}
+
+// DefaultWorkers is how many devices a run talks to at once by default:
+// high, since SSH sessions mostly wait.
+const DefaultWorkers = 1000

@@ -1,0 +1,217 @@
+package lab
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// nxosCommands is what a cisco_nxos device understands. NX-OS spells
+// "show interface" in the singular and accepts the plural too.
+var nxosCommands = append(ciscoSessionCommands(),
+	command{words: "show version", data: true, run: show(nxosVersion)},
+	command{words: "show clock", run: show(nxosClock)},
+	command{words: "show ip arp", data: true, run: show(nxosARP)},
+	command{words: "show mac address-table", data: true, run: show(nxosMAC)},
+	command{words: "show interface status", data: true, run: show(nxosInterfaceStatus)},
+	command{words: "show interfaces status", data: true, run: show(nxosInterfaceStatus)},
+	command{words: "show ip interface brief", data: true, run: show(nxosIPInterfaceBrief)},
+	command{words: "show lldp neighbors", data: true, run: show(nxosLLDP)},
+	command{words: "show running-config", data: true, run: show(nxosRunningConfig)},
+)
+
+func nxosVersion(m *model, now time.Time) string {
+	up := m.uptime(now)
+	secs := int(up.Seconds())
+	image := "nxos64-cs." + m.version + ".M.bin"
+	return lines(
+		"Cisco Nexus Operating System (NX-OS) Software",
+		"TAC support: http://www.cisco.com/tac",
+		"Copyright (C) 2002-2023, Cisco and/or its affiliates.",
+		"All rights reserved.",
+		"",
+		"Software",
+		"  BIOS: version 07.69",
+		"  NXOS: version "+m.version,
+		"  BIOS compile time:  04/07/2021",
+		"  NXOS image file is: bootflash:///"+image,
+		"  NXOS compile time:  5/14/2023 12:00:00 [05/14/2023 20:30:45]",
+		"",
+		"",
+		"Hardware",
+		fmt.Sprintf("  cisco Nexus9000 %s Chassis", strings.TrimPrefix(m.hw, "N9K-")),
+		"  Intel(R) Xeon(R) CPU D-1526 @ 1.80GHz with 24571432 kB of memory.",
+		"  Processor Board ID "+m.serial,
+		"",
+		"  Device name: "+m.host,
+		"  bootflash:   53298520 kB",
+		fmt.Sprintf("Kernel uptime is %d day(s), %d hour(s), %d minute(s), %d second(s)", secs/86400, secs%86400/3600, secs%3600/60, secs%60),
+		"",
+		"Last reset",
+		"  Reason: Unknown",
+		"  System version: "+m.version,
+		"  Service:",
+		"",
+		"plugin",
+		"  Core Plugin, Ethernet Plugin",
+		"",
+		"Active Package(s):",
+	)
+}
+
+func nxosClock(_ *model, now time.Time) string {
+	return lines(now.UTC().Format("15:04:05.000 MST Mon Jan 2 2006"), "Time source is NTP")
+}
+
+func nxosARP(m *model, _ time.Time) string {
+	var b strings.Builder
+	b.WriteString("\nFlags: * - Adjacencies learnt on non-active FHRP router\n")
+	b.WriteString("       + - Adjacencies synced via CFSoE\n")
+	b.WriteString("       # - Adjacencies Throttled for Glean\n")
+	b.WriteString("       CP - Added via L2RIB, Control plane Adjacencies\n")
+	b.WriteString("       PS - Added via L2RIB, Peer Sync\n")
+	b.WriteString("       RO - Re-Originated Peer Sync Entry\n")
+	b.WriteString("       D - Static Adjacencies attached to down interface\n\n")
+	b.WriteString("IP ARP Table for context default\n")
+	fmt.Fprintf(&b, "Total number of entries: %d\n", len(m.arps))
+	b.WriteString("Address         Age       MAC Address     Interface       Flags\n")
+	for _, a := range m.arps {
+		fmt.Fprintf(&b, "%-15s %02d:%02d:%02d  %s  %-15s\n", a.ip, a.age/60, a.age%60, a.age%53, a.mac.dotted(), m.ifaces[a.svi].name)
+	}
+	return b.String()
+}
+
+func nxosMAC(m *model, _ time.Time) string {
+	var b strings.Builder
+	b.WriteString("Legend: \n")
+	b.WriteString("        * - primary entry, G - Gateway MAC, (R) - Routed MAC, O - Overlay MAC\n")
+	b.WriteString("        age - seconds since last seen,+ - primary entry using vPC Peer-Link,\n")
+	b.WriteString("        (T) - True, (F) - False, C - ControlPlane MAC, ~ - vsan\n")
+	b.WriteString("   VLAN     MAC Address      Type      age     Secure NTFY Ports\n")
+	b.WriteString("---------+-----------------+--------+---------+------+----+------------------\n")
+	for i := range m.ifaces {
+		if f := &m.ifaces[i]; f.kind == ifSVI {
+			fmt.Fprintf(&b, "G %7d     %s   static       -       F      F    sup-eth1(R)\n", f.vlan, f.mac.dotted())
+		}
+	}
+	for _, a := range m.arps {
+		fmt.Fprintf(&b, "* %7d     %s   dynamic  %-8d  F      F    %s\n", m.ifaces[a.svi].vlan, a.mac.dotted(), a.age*60%1000, m.ifaces[a.port].short)
+	}
+	return b.String()
+}
+
+func nxosInterfaceStatus(m *model, _ time.Time) string {
+	var b strings.Builder
+	dashes := strings.Repeat("-", 80)
+	b.WriteString("\n" + dashes + "\n")
+	b.WriteString("Port          Name               Status    Vlan      Duplex  Speed   Type\n")
+	b.WriteString(dashes + "\n")
+	for _, i := range m.physical() {
+		f := &m.ifaces[i]
+		status, vlan, speed, typ := truncate(f.status, 9), fmt.Sprint(f.vlan), fmt.Sprint(f.speed), "1000base-T"
+		if f.kind == ifUplink {
+			vlan, speed, typ = "trunk", "10G", "10Gbase-SR"
+		}
+		duplex := "full"
+		if !f.up() {
+			duplex, speed = "auto", "auto"
+		}
+		desc := f.desc
+		if desc == "" {
+			desc = "--"
+		}
+		fmt.Fprintf(&b, "%-13s %-18s %-9s %-9s %-7s %-7s %s\n", f.short, truncate(desc, 18), status, vlan, duplex, speed, typ)
+	}
+	return b.String()
+}
+
+func nxosIPInterfaceBrief(m *model, _ time.Time) string {
+	var b strings.Builder
+	b.WriteString("\nIP Interface Status for VRF \"default\"(1)\n")
+	b.WriteString("Interface            IP Address      Interface Status\n")
+	for i := range m.ifaces {
+		f := &m.ifaces[i]
+		if f.kind == ifSVI || f.kind == ifLoopback {
+			fmt.Fprintf(&b, "%-20s %-15s protocol-up/link-up/admin-up       \n", f.short, f.ip.Addr())
+		}
+	}
+	b.WriteString("\nIP Interface Status for VRF \"management\"(2)\n")
+	b.WriteString("Interface            IP Address      Interface Status\n")
+	for i := range m.ifaces {
+		if f := &m.ifaces[i]; f.kind == ifMgmt {
+			fmt.Fprintf(&b, "%-20s %-15s protocol-up/link-up/admin-up       \n", f.short, f.ip.Addr())
+		}
+	}
+	return b.String()
+}
+
+func nxosLLDP(m *model, _ time.Time) string {
+	var b strings.Builder
+	b.WriteString("Capability codes:\n")
+	b.WriteString("  (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device\n")
+	b.WriteString("  (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other\n")
+	b.WriteString("Device ID            Local Intf      Hold-time  Capability  Port ID  \n")
+	for _, n := range m.nbrs {
+		fmt.Fprintf(&b, "%-20s %-15s %-10d %-11s %s\n", n.name, m.ifaces[n.local].short, 120, strings.ReplaceAll(n.caps, ",", ""), n.port)
+	}
+	fmt.Fprintf(&b, "\nTotal entries displayed: %d\n", len(m.nbrs))
+	return b.String()
+}
+
+func nxosRunningConfig(m *model, now time.Time) string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("")
+	w("!Command: show running-config")
+	w("!Running configuration last done at: %s", m.boot.Add(time.Duration(m.rev.Config+1)*time.Hour).UTC().Format("Mon Jan _2 15:04:05 2006"))
+	w("!Time: %s", now.UTC().Format("Mon Jan _2 15:04:05 2006"))
+	w("")
+	w("version %s Bios:version 07.69 ", m.version)
+	w("hostname %s", m.host)
+	w("feature interface-vlan")
+	w("feature lldp")
+	w("")
+	w("username %s password 5 $5$lab$%s  role network-admin", m.user, strings.Repeat("q", 20))
+	w("ip domain-lookup")
+	w("")
+	for _, v := range m.vlans {
+		w("vlan %d", v)
+		if v >= 3000 {
+			w("  name touch-%d", v-3000)
+		} else {
+			w("  name users-%d", v)
+		}
+	}
+	w("")
+	w("vrf context management")
+	w("  ip route 0.0.0.0/0 10.0.%d.1", m.net)
+	w("")
+	for i := range m.ifaces {
+		f := &m.ifaces[i]
+		w("interface %s", f.name)
+		if f.desc != "" {
+			w("  description %s", f.desc)
+		}
+		switch f.kind {
+		case ifAccess:
+			w("  switchport access vlan %d", f.vlan)
+		case ifUplink:
+			w("  switchport mode trunk")
+		case ifMgmt:
+			w("  vrf member management")
+			w("  ip address %s", f.ip)
+		case ifSVI, ifLoopback:
+			w("  ip address %s", f.ip)
+		}
+		if f.status == "disabled" {
+			w("  shutdown")
+		} else if f.kind != ifMgmt {
+			w("  no shutdown")
+		}
+		w("")
+	}
+	w("line console")
+	w("line vty")
+	w("  exec-timeout 10")
+	return b.String()
+}

@@ -1,0 +1,105 @@
+package lab
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+)
+
+// Options describes a lab: how many devices, where they listen, how they
+// authenticate and how they misbehave.
+type Options struct {
+	// Devices is how many devices to serve.
+	Devices int
+	// Listen is the IP address every device listens on.
+	Listen string
+	// Port is the first port; device i listens on Port+i. Zero lets the
+	// kernel pick a free port for each device, which tests use so that
+	// parallel runs on one machine never collide.
+	Port int
+	// Platforms are the Netmiko device types to spread the devices over.
+	Platforms []string
+	// User and Password are the only credentials every device accepts.
+	User, Password string
+	// EnableSecret is what cisco_ios asks after "enable"; empty means
+	// Password.
+	EnableSecret string
+	// Latency delays every answer: authentication and each command.
+	Latency time.Duration
+	// Seed makes names, faults, host keys and outputs reproducible.
+	Seed int64
+	// Faults is the share of devices given each misbehaviour.
+	Faults Faults
+	// Legacy lists platforms whose devices offer only legacy algorithms
+	// (diffie-hellman-group1-sha1, aes128-cbc, ssh-rsa), as old IOS does.
+	Legacy []string
+	// Inventory, when set, is where Run writes the inventory CSV; touch
+	// state is kept beside it so that `vc lab touch` reaches a running lab.
+	Inventory string
+	// SlowBy is how much longer a device with the slow fault takes to
+	// answer anything.
+	SlowBy time.Duration
+	// IdleTimeout closes sessions nobody typed in for that long, as a
+	// device's exec-timeout does.
+	IdleTimeout time.Duration
+}
+
+// DefaultOptions returns the options `vc lab` starts from.
+func DefaultOptions() Options {
+	return Options{
+		Devices:     10,
+		Listen:      "127.0.0.1",
+		Port:        10000,
+		Platforms:   slices.Clone(DefaultPlatforms),
+		User:        "admin",
+		Password:    "admin",
+		Seed:        1,
+		SlowBy:      2 * time.Second,
+		IdleTimeout: 10 * time.Minute,
+	}
+}
+
+// DefaultPlatforms are the platforms a lab spreads its devices over unless
+// told otherwise.
+var DefaultPlatforms = []string{"arista_eos", "cisco_ios", "cisco_nxos", "juniper_junos", "linux"}
+
+// enableSecret is the secret cisco_ios asks for after "enable".
+func (o Options) enableSecret() string {
+	if o.EnableSecret != "" {
+		return o.EnableSecret
+	}
+	return o.Password
+}
+
+// validate reports the first option that cannot work, naming it.
+func (o Options) validate() error {
+	switch {
+	case o.Devices < 1:
+		return fmt.Errorf("%w: devices must be at least 1, got %d", ErrOptions, o.Devices)
+	case o.Port < 0 || o.Port > 65535:
+		return fmt.Errorf("%w: port %d out of range", ErrOptions, o.Port)
+	case o.Port > 0 && o.Port+o.Devices-1 > 65535:
+		return fmt.Errorf("%w: %d devices from port %d run past 65535", ErrOptions, o.Devices, o.Port)
+	case len(o.Platforms) == 0:
+		return fmt.Errorf("%w: no platforms", ErrOptions)
+	case o.User == "":
+		return fmt.Errorf("%w: empty user", ErrOptions)
+	case o.Latency < 0 || o.SlowBy < 0 || o.IdleTimeout < 0:
+		return fmt.Errorf("%w: negative duration", ErrOptions)
+	}
+	if _, err := netip.ParseAddr(o.Listen); err != nil {
+		return fmt.Errorf("%w: listen address %q: %w", ErrOptions, o.Listen, err)
+	}
+	for _, p := range o.Platforms {
+		if platformByName(p) == nil {
+			return fmt.Errorf("%w: unknown platform %q (known: %v)", ErrOptions, p, PlatformNames())
+		}
+	}
+	for _, p := range o.Legacy {
+		if platformByName(p) == nil {
+			return fmt.Errorf("%w: unknown legacy platform %q (known: %v)", ErrOptions, p, PlatformNames())
+		}
+	}
+	return o.Faults.validate()
+}

@@ -1,0 +1,114 @@
+package lab
+
+import (
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// shell is the state of one CLI session, shared by the interactive
+// terminal and exec requests: privilege, terminal settings and what the
+// last command asked of the session.
+type shell struct {
+	dev  *device
+	user string
+	priv bool
+	// length is the screen length set with the platform's paging command:
+	// -1 follows the window, 0 never pages.
+	length int
+	// rows is the window height from pty-req and window-change, written by
+	// the request loop while the terminal reads it.
+	rows atomic.Int32
+	// noTimestamp drops the timestamp line IOS XR puts before outputs.
+	noTimestamp bool
+
+	m *model // the model of the command being run, built on first use
+}
+
+func newShell(d *device, user string) *shell {
+	return &shell{dev: d, user: user, priv: !d.plat.startUser, length: -1}
+}
+
+// reply is what running one line produced.
+type reply struct {
+	text   string // output with "\n" line ends, without the prompt
+	data   bool   // the output is data, where hang and drop faults strike
+	noPage bool
+	exit   bool // the line ends the session
+	enable bool // the line asks for privileged mode
+	status int  // exit status for an exec request
+}
+
+// prompt is the shell's current prompt.
+func (s *shell) prompt() string {
+	return s.dev.plat.prompt(s.dev.Name, s.user, s.priv)
+}
+
+// model builds the device model for the running command, with the touch
+// revisions as they are now.
+func (s *shell) model() *model {
+	if s.m == nil {
+		s.m = buildModel(s.dev, s.dev.lab.state.get(s.dev.Name))
+	}
+	return s.m
+}
+
+// now is the device's clock.
+func (s *shell) now() time.Time { return time.Now() }
+
+// pageSize is how many output lines fit before the pager: the screen
+// length less the pager's own line.
+func (s *shell) pageSize() int {
+	length := s.length
+	if length < 0 {
+		length = int(s.rows.Load())
+		if length <= 0 {
+			length = 24
+		}
+	}
+	if length <= 1 {
+		return 0
+	}
+	return length - 1
+}
+
+// execute runs one command line. promptLen is the column the line started
+// at, for errors that point at a word.
+func (s *shell) execute(line string, promptLen int) reply {
+	p := s.dev.plat
+	cmdPart, stages := splitPipes(line)
+	words := strings.Fields(cmdPart)
+	if len(words) == 0 {
+		return reply{}
+	}
+	l := find(p, words, s.priv)
+	if l.cmd == nil {
+		return reply{text: complaint(p, cmdPart, l, promptLen) + "\n", status: p.invalidStatus}
+	}
+	s.m = nil
+	r := reply{data: l.cmd.data}
+	r.text = l.cmd.run(s, l.args)
+	text, noPage, err := applyFilters(p, stages, r.text)
+	if err != nil {
+		at := strings.Index(line, "|") + 1
+		for at < len(line) && line[at] == ' ' {
+			at++
+		}
+		msg := complaint(p, line, lookup{problem: problemInvalid, at: len(strings.Fields(line[:at]))}, promptLen)
+		return reply{text: msg + "\n", status: 1}
+	}
+	r.text, r.noPage = text, noPage
+	switch l.cmd.words {
+	case "exit", "quit", "logout":
+		r.exit = true
+	case p.enable:
+		r.enable = p.enable != ""
+	}
+	return r
+}
+
+// splitPipes separates a command from the pipe stages after it.
+func splitPipes(line string) (string, []string) {
+	parts := strings.Split(line, "|")
+	return parts[0], parts[1:]
+}

@@ -1,0 +1,261 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// errSessionOver ends a session the device chose to end (exit, a fault).
+var errSessionOver = errors.New("session over")
+
+// terminal drives an interactive shell over an SSH channel the way a
+// device's line discipline does: echo, CRLF, line editing, the pager and
+// the enable password prompt.
+type terminal struct {
+	ctx  context.Context
+	sh   *shell
+	ch   io.ReadWriter
+	conn *conn // for the drop fault, the idle timer and round-trip delays
+
+	buf     [512]byte
+	pending []byte
+	lastCR  bool // a CR was just taken as Enter; a following LF is not a second one
+}
+
+// run serves the shell until the client leaves, a command ends the session
+// or a fault stops it.
+func (t *terminal) run() error {
+	p := t.sh.dev.plat
+	if p.banner != "" {
+		if err := t.write(strings.ReplaceAll(p.banner, "{host}", t.sh.dev.Name)); err != nil {
+			return err
+		}
+	}
+	if err := t.write(t.sh.prompt()); err != nil {
+		return err
+	}
+	var line []byte
+	for {
+		b, err := t.readByte()
+		if err != nil {
+			return err
+		}
+		switch {
+		case b == '\r' || b == '\n':
+			if err := t.write("\n"); err != nil {
+				return err
+			}
+			if err := t.enter(string(line)); err != nil {
+				return err
+			}
+			line = line[:0]
+		case b == 0x7f || b == 0x08:
+			if len(line) > 0 {
+				line = line[:len(line)-1]
+				if err := t.write("\b \b"); err != nil {
+					return err
+				}
+			}
+		case b == 0x15: // Ctrl-U: erase the line
+			if err := t.write(strings.Repeat("\b \b", len(line))); err != nil {
+				return err
+			}
+			line = line[:0]
+		case b == 0x03: // Ctrl-C: abandon the line
+			line = line[:0]
+			if err := t.write("^C\n" + t.sh.prompt()); err != nil {
+				return err
+			}
+		case b == 0x04 && len(line) == 0 && p.host:
+			return t.write("logout\n")
+		case b == 0x1b:
+			t.skipEscape()
+		case b >= 0x20 && b < 0x7f:
+			line = append(line, b)
+			if err := t.write(string(b)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// enter runs a completed line and shows its output and the next prompt.
+func (t *terminal) enter(line string) error {
+	sh := t.sh
+	r := sh.execute(line, len(sh.prompt()))
+	dev := sh.dev
+	if r.data && (dev.Fault == FaultHang || dev.Fault == FaultDrop) {
+		return t.fault(r.text)
+	}
+	if err := t.page(r.text, r.noPage); err != nil {
+		return err
+	}
+	if r.exit {
+		return errSessionOver
+	}
+	if r.enable && !sh.priv {
+		if err := t.enable(); err != nil {
+			return err
+		}
+	}
+	if r.text != "" && dev.plat.blankBeforePrompt {
+		if err := t.write("\n"); err != nil {
+			return err
+		}
+	}
+	return t.write(sh.prompt())
+}
+
+// enable asks for the enable secret, three tries, as IOS does.
+func (t *terminal) enable() error {
+	if !t.sh.dev.plat.enableAsks {
+		t.sh.priv = true
+		return nil
+	}
+	for range 3 {
+		if err := t.write("Password: "); err != nil {
+			return err
+		}
+		secret, err := t.readSecret()
+		if err != nil {
+			return err
+		}
+		if err := t.write("\n"); err != nil {
+			return err
+		}
+		if secret == t.sh.dev.lab.opts.enableSecret() {
+			t.sh.priv = true
+			return nil
+		}
+	}
+	return t.write("% Bad secrets\n\n")
+}
+
+// readSecret reads a line without echoing it.
+func (t *terminal) readSecret() (string, error) {
+	var s []byte
+	for {
+		b, err := t.readByte()
+		if err != nil {
+			return "", err
+		}
+		switch b {
+		case '\r', '\n':
+			return string(s), nil
+		case 0x7f, 0x08:
+			if len(s) > 0 {
+				s = s[:len(s)-1]
+			}
+		default:
+			s = append(s, b)
+		}
+	}
+}
+
+// page writes output a screen at a time, waiting at the platform's pager
+// for a space (next screen), Enter (next line) or anything else (stop).
+func (t *terminal) page(text string, noPage bool) error {
+	if text == "" {
+		return nil
+	}
+	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
+	lines[len(lines)-1] += "\n"
+	per := t.sh.pageSize()
+	if noPage || per <= 0 || len(lines) <= per || t.sh.dev.plat.pager == "" {
+		return t.write(text)
+	}
+	p := t.sh.dev.plat
+	shown := 0
+	step := per
+	for shown < len(lines) {
+		end := min(shown+step, len(lines))
+		if err := t.write(strings.Join(lines[shown:end], "")); err != nil {
+			return err
+		}
+		shown = end
+		if shown == len(lines) {
+			return nil
+		}
+		pager := p.pager
+		if p.percentPager {
+			pager = fmt.Sprintf("---(more %d%%)---", shown*100/len(lines))
+		}
+		if err := t.write(pager); err != nil {
+			return err
+		}
+		key, err := t.readByte()
+		if err != nil {
+			return err
+		}
+		if err := t.write(p.pagerErase); err != nil {
+			return err
+		}
+		switch key {
+		case ' ':
+			step = per
+		case '\r', '\n':
+			step = 1
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// fault plays a hang or drop: half the output, then silence until the
+// client gives up, or a closed connection.
+func (t *terminal) fault(text string) error {
+	lines := strings.SplitAfter(text, "\n")
+	if err := t.write(strings.Join(lines[:(len(lines)+1)/2], "")); err != nil {
+		return err
+	}
+	return t.conn.stall(t.ctx, t.sh.dev.Fault)
+}
+
+// readByte returns the next input byte. A chunk of input costs one round
+// trip of latency, and resets the idle timer.
+func (t *terminal) readByte() (byte, error) {
+	for len(t.pending) == 0 {
+		n, err := t.ch.Read(t.buf[:])
+		if err != nil {
+			return 0, err
+		}
+		t.conn.active()
+		if err := t.conn.roundTrip(t.ctx); err != nil {
+			return 0, err
+		}
+		t.pending = t.buf[:n]
+	}
+	b := t.pending[0]
+	t.pending = t.pending[1:]
+	if b == '\n' && t.lastCR {
+		t.lastCR = false
+		return t.readByte()
+	}
+	t.lastCR = b == '\r'
+	return b, nil
+}
+
+// skipEscape drops an ANSI escape sequence such as an arrow key: ESC, '[',
+// parameters, then a final letter.
+func (t *terminal) skipEscape() {
+	for range 8 {
+		if len(t.pending) == 0 {
+			return
+		}
+		b := t.pending[0]
+		t.pending = t.pending[1:]
+		if (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b == '~' {
+			return
+		}
+	}
+}
+
+// write sends text with the CRLF line ends of a terminal.
+func (t *terminal) write(s string) error {
+	_, err := io.WriteString(t.ch, strings.ReplaceAll(s, "\n", "\r\n"))
+	return err
+}

@@ -1,0 +1,163 @@
+package lab
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// xrCommands is what a cisco_xr router understands. IOS XR starts most
+// outputs with a timestamp line, and has no MAC table on a router.
+var xrCommands = append(ciscoSessionCommands(),
+	command{words: "terminal exec prompt no-timestamp", run: func(s *shell, _ []string) string { s.noTimestamp = true; return "" }},
+	command{words: "terminal exec prompt timestamp", run: func(s *shell, _ []string) string { s.noTimestamp = false; return "" }},
+	command{words: "show version", data: true, run: xrStamped(xrVersion)},
+	command{words: "show clock", run: xrStamped(xrClock)},
+	command{words: "show arp", data: true, run: xrStamped(xrARP)},
+	command{words: "show ipv4 interface brief", data: true, run: xrStamped(xrIPInterfaceBrief)},
+	command{words: "show ip interface brief", data: true, run: xrStamped(xrIPInterfaceBrief)},
+	command{words: "show lldp neighbors", data: true, run: xrStamped(xrLLDP)},
+	command{words: "show running-config", data: true, run: xrStamped(xrRunningConfig)},
+)
+
+// xrStamped prefixes an output with the time, as XR does unless told
+// "terminal exec prompt no-timestamp" (newer clients send it).
+func xrStamped(f func(m *model, now time.Time) string) func(*shell, []string) string {
+	return func(s *shell, _ []string) string {
+		now := s.now()
+		if s.noTimestamp {
+			return f(s.model(), now)
+		}
+		return now.UTC().Format("Mon Jan _2 15:04:05.000 MST") + "\n" + f(s.model(), now)
+	}
+}
+
+func xrVersion(m *model, now time.Time) string {
+	return lines(
+		"",
+		"Cisco IOS XR Software, Version "+m.version,
+		"Copyright (c) 2013-2022 by Cisco Systems, Inc.",
+		"",
+		"Build Information:",
+		" Built By     : ingunawa",
+		" Built On     : Thu Nov 24 21:02:56 PST 2022",
+		" Built Host   : iox-ucs-019",
+		" Workspace    : /auto/srcarchive17/prod/"+m.version+"/asr9k-x64/ws",
+		" Version      : "+m.version,
+		" Location     : /opt/cisco/XR/packages/",
+		" Label        : "+m.version,
+		"",
+		fmt.Sprintf("cisco %s () processor", m.hw),
+		"System uptime is "+ciscoUptime(m.uptime(now)),
+	)
+}
+
+func xrClock(_ *model, now time.Time) string {
+	return now.UTC().Format("15:04:05.000 MST Mon Jan 2 2006") + "\n"
+}
+
+func xrARP(m *model, _ time.Time) string {
+	var b strings.Builder
+	dashes := strings.Repeat("-", 79)
+	fmt.Fprintf(&b, "\n%s\n0/0/CPU0\n%s\n", dashes, dashes)
+	b.WriteString("Address         Age        Hardware Addr   State      Type  Interface\n")
+	for i := range m.ifaces {
+		if f := &m.ifaces[i]; f.kind == ifSVI {
+			fmt.Fprintf(&b, "%-15s %-10s %s  %-10s ARPA  %s\n", f.ip.Addr(), "-", f.mac.dotted(), "Interface", f.name)
+		}
+	}
+	for _, a := range m.arps {
+		fmt.Fprintf(&b, "%-15s %02d:%02d:%02d   %s  %-10s ARPA  %s\n", a.ip, a.age/60, a.age%60, a.age%53, a.mac.dotted(), "Dynamic", m.ifaces[a.svi].name)
+	}
+	return b.String()
+}
+
+func xrIPInterfaceBrief(m *model, _ time.Time) string {
+	var b strings.Builder
+	b.WriteString("\nInterface                      IP-Address      Status          Protocol Vrf-Name\n")
+	for i := range m.ifaces {
+		f := &m.ifaces[i]
+		status, proto := "Up", "Up"
+		switch f.status {
+		case "notconnect":
+			status, proto = "Down", "Down"
+		case "disabled":
+			status, proto = "Shutdown", "Down"
+		}
+		vrf := "default"
+		if f.kind == ifMgmt {
+			vrf = "MGMT"
+		}
+		fmt.Fprintf(&b, "%-30s %-15s %-15s %-8s %s\n", f.name, f.ipOrUnassigned(), status, proto, vrf)
+	}
+	return b.String()
+}
+
+func xrLLDP(m *model, _ time.Time) string {
+	var b strings.Builder
+	b.WriteString("Capability codes:\n")
+	b.WriteString("        (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device\n")
+	b.WriteString("        (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other\n\n")
+	b.WriteString("Device ID       Local Intf          Hold-time  Capability     Port ID\n")
+	for _, n := range m.nbrs {
+		fmt.Fprintf(&b, "%-15s %-19s %-10d %-15s %s\n", n.name, m.ifaces[n.local].short, 120, n.caps, n.port)
+	}
+	fmt.Fprintf(&b, "\nTotal entries displayed: %d\n", len(m.nbrs))
+	return b.String()
+}
+
+func xrRunningConfig(m *model, _ time.Time) string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("Building configuration...")
+	w("!! IOS XR Configuration %s", m.version)
+	w("!! Last configuration change at %s by %s", m.boot.Add(time.Duration(m.rev.Config+1)*time.Hour).UTC().Format("Mon Jan _2 15:04:05 2006"), m.user)
+	w("!")
+	w("hostname %s", m.host)
+	w("domain name lab.example")
+	w("username %s", m.user)
+	w(" group root-lr")
+	w(" group cisco-support")
+	w(" secret 10 $6$lab$%s", strings.Repeat("r", 20))
+	w("!")
+	w("vrf MGMT")
+	w(" address-family ipv4 unicast")
+	w(" !")
+	w("!")
+	for _, v := range m.vlans {
+		if v >= 3000 {
+			w("l2vpn bridge group touch bridge-domain touch-%d", v-3000)
+			w("!")
+		}
+	}
+	for i := range m.ifaces {
+		f := &m.ifaces[i]
+		w("interface %s", f.name)
+		if f.desc != "" {
+			w(" description %s", f.desc)
+		}
+		if f.kind == ifMgmt {
+			w(" vrf MGMT")
+		}
+		if f.ip.IsValid() {
+			w(" ipv4 address %s %s", f.ip.Addr(), netmask(f.ip.Bits()))
+		}
+		if f.status == "disabled" {
+			w(" shutdown")
+		}
+		w("!")
+	}
+	w("router static")
+	w(" vrf MGMT")
+	w("  address-family ipv4 unicast")
+	w("   0.0.0.0/0 10.0.%d.1", m.net)
+	w("  !")
+	w(" !")
+	w("!")
+	w("lldp")
+	w("!")
+	w("ssh server v2")
+	w("ssh server vrf MGMT")
+	w("end")
+	return b.String()
+}

@@ -1,0 +1,327 @@
+package templates
+
+// Parse runs the template over text and returns its records. The state of
+// the run lives in this call, so Parse may run concurrently on one Template.
+// An Error action in the template returns a *ParseError and no records, as
+// Python textfsm does.
+func (t *Template) Parse(text string) (*Result, error) {
+	p := run{
+		t:     t,
+		slots: make([]slot, len(t.values)),
+		caps:  make([]int, 2*t.maxCaps),
+	}
+	p.lastBox = make([]any, len(t.values))
+	p.score.Required = len(t.Required())
+	if err := p.lines(text); err != nil {
+		return nil, err
+	}
+	return p.result(), nil
+}
+
+// run is one parse: Python textfsm's mutable TextFSM object, kept out of
+// the Template so the Template stays shareable.
+type run struct {
+	t       *Template
+	slots   []slot
+	caps    []int
+	fast    fastState
+	slab    []any // rows are cut from here, a chunk at a time
+	lastBox []any // per column, the last string cell boxed
+	boxes   boxer
+	records [][]any
+	score   Score
+}
+
+// slot holds one value during a parse.
+type slot struct {
+	// kind and s (or list) are Python's value.value: None, a string, or
+	// (once a List value has been saved) a list.
+	kind  slotKind
+	s     string
+	list  any
+	fd    string // Filldown's remembered value (Python's _myvar)
+	fdSet bool
+	items []any // a List value's items so far
+}
+
+type slotKind uint8
+
+const (
+	kNone slotKind = iota
+	kStr
+	kList
+)
+
+func (s *slot) truthy() bool {
+	switch s.kind {
+	case kStr:
+		return s.s != ""
+	case kList:
+		return listLen(s.list) > 0
+	}
+	return false
+}
+
+func (p *run) lines(text string) error {
+	t := p.t
+	cur := 0 // index into t.states
+	stopped := false
+	lineNo := 0
+	for pos := 0; pos < len(text) && !stopped; {
+		var line string
+		line, pos = nextLine(text, pos)
+		lineNo++
+		matched := false
+		rules := t.states[cur].rules
+		for ri := range rules {
+			r := &rules[ri]
+			if !r.re.matchWith(&p.fast, line, p.caps) {
+				continue
+			}
+			matched = true
+			for k, vi := range r.assign {
+				if vi < 0 {
+					continue
+				}
+				lo, hi := p.caps[2*k], p.caps[2*k+1]
+				if lo < 0 {
+					p.assign(vi, "", false)
+				} else {
+					p.assign(vi, line[lo:hi], true)
+				}
+			}
+			switch r.recordOp {
+			case opRecord:
+				p.appendRecord()
+			case opClear:
+				p.clearRecord()
+			case opClearall:
+				p.clearAll()
+			}
+			if r.lineOp == opError {
+				return &ParseError{Template: t.name, RuleLine: r.line, InputLine: lineNo, Input: line, Msg: r.errMsg}
+			}
+			if r.lineOp == opContinue {
+				continue
+			}
+			switch r.next {
+			case stayInState:
+			case toEnd:
+				stopped = true
+				p.score.endedAt = "End"
+			case toEOF:
+				stopped = true
+				p.score.endedAt = "EOF"
+			default:
+				cur = r.next
+			}
+			break
+		}
+		if !isBlank(line) {
+			p.score.Lines++
+			if !matched {
+				p.score.Unmatched++
+				if len(p.score.UnmatchedLines) < maxUnmatchedReported {
+					p.score.UnmatchedLines = append(p.score.UnmatchedLines, lineNo)
+				}
+			}
+		}
+	}
+	// Python textfsm records what is pending at the end unless the
+	// template went to End or declared its own (empty) EOF state.
+	if p.score.endedAt != "End" && !t.hasEOF {
+		p.appendRecord()
+	}
+	return nil
+}
+
+// assign stores a matched group (set false: the group took no part, which
+// Python sees as None) and runs the value's options in declared order.
+func (p *run) assign(vi int, s string, set bool) {
+	v := &p.t.values[vi]
+	sl := &p.slots[vi]
+	if set {
+		sl.kind, sl.s = kStr, s
+	} else {
+		sl.kind, sl.s = kNone, ""
+	}
+	for _, o := range v.opts {
+		switch o {
+		case optFilldown:
+			sl.fd, sl.fdSet = sl.s, set
+		case optFillup:
+			if set && s != "" {
+				p.fillUp(vi, s)
+			}
+		case optList:
+			sl.items = append(sl.items, listItem(v, s, set))
+		}
+	}
+}
+
+// fillUp copies a value into earlier records until one already has it.
+func (p *run) fillUp(vi int, s string) {
+	for i := len(p.records) - 1; i >= 0; i-- {
+		if cellTruthy(p.records[i][vi]) {
+			return
+		}
+		p.records[i][vi] = s
+	}
+}
+
+// listItem is what a List value appends: the text, None, or, when the
+// value's regex has nested named groups, a map of those groups.
+func listItem(v *valueDef, s string, set bool) any {
+	if !set {
+		return nil
+	}
+	if v.nested != nil && len(v.nested.names) > 0 {
+		caps := make([]int, 2*len(v.nested.names))
+		if v.nested.match(s, caps) {
+			m := make(map[string]any, len(v.nested.names))
+			for k, n := range v.nested.names {
+				if caps[2*k] < 0 {
+					m[n] = nil
+				} else {
+					m[n] = s[caps[2*k]:caps[2*k+1]]
+				}
+			}
+			return m
+		}
+	}
+	return s
+}
+
+func (p *run) clearRecord() {
+	for vi := range p.t.values {
+		p.clearVar(vi)
+	}
+}
+
+func (p *run) clearVar(vi int) {
+	v := &p.t.values[vi]
+	sl := &p.slots[vi]
+	sl.kind, sl.s, sl.list = kNone, "", nil
+	for _, o := range v.opts {
+		switch o {
+		case optFilldown:
+			if sl.fdSet {
+				sl.kind, sl.s = kStr, sl.fd
+			}
+		case optList:
+			if !v.filldown {
+				sl.items = nil
+			}
+		}
+	}
+}
+
+func (p *run) clearAll() {
+	for vi := range p.t.values {
+		sl := &p.slots[vi]
+		*sl = slot{}
+	}
+}
+
+// appendRecord is Python textfsm's _AppendRecord: Required values veto
+// the record (and clear it), an all-empty record is dropped (and kept),
+// None becomes "".
+func (p *run) appendRecord() {
+	t := p.t
+	if len(t.values) == 0 {
+		return
+	}
+	rec := p.newRecord()
+	empty := true
+	for vi := range t.values {
+		v := &t.values[vi]
+		sl := &p.slots[vi]
+		for _, o := range v.opts {
+			switch o {
+			case optRequired:
+				if !sl.truthy() {
+					p.score.Dropped++
+					p.clearRecord()
+					return
+				}
+			case optList:
+				sl.kind, sl.list = kList, snapshot(sl.items)
+			}
+		}
+		switch sl.kind {
+		case kStr:
+			// Columns repeat themselves (type, protocol, VLAN): reuse the
+			// previous record's boxed string when equal, saving an
+			// allocation per cell.
+			if last, ok := p.lastBox[vi].(string); ok && last == sl.s {
+				rec[vi] = p.lastBox[vi]
+			} else {
+				rec[vi] = p.boxes.box(sl.s)
+				p.lastBox[vi] = rec[vi]
+			}
+			empty = false
+		case kList:
+			rec[vi] = sl.list
+			if listLen(sl.list) > 0 {
+				empty = false
+			}
+		default:
+			rec[vi] = ""
+		}
+	}
+	if empty {
+		p.slab = p.slab[:len(p.slab)-len(rec)] // give the row back
+		return
+	}
+	p.records = append(p.records, rec)
+	p.clearRecord()
+}
+
+// newRecord cuts a row from the slab: one allocation per chunk of rows
+// rather than one per record.
+func (p *run) newRecord() []any {
+	n := len(p.t.values)
+	if cap(p.slab)-len(p.slab) < n {
+		p.slab = make([]any, 0, n*max(64, min(len(p.records), 4096)))
+	}
+	p.slab = p.slab[:len(p.slab)+n]
+	rec := p.slab[len(p.slab)-n : len(p.slab) : len(p.slab)]
+	for i := range rec {
+		rec[i] = nil
+	}
+	return rec
+}
+
+// snapshot copies a List value's items into a record cell: []string in the
+// usual case, []any when an item is None or a map of nested groups.
+func snapshot(items []any) any {
+	strs := make([]string, len(items))
+	for i, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			return append([]any{}, items...)
+		}
+		strs[i] = s
+	}
+	return strs
+}
+
+func listLen(v any) int {
+	switch l := v.(type) {
+	case []string:
+		return len(l)
+	case []any:
+		return len(l)
+	}
+	return 0
+}
+
+func cellTruthy(c any) bool {
+	switch v := c.(type) {
+	case string:
+		return v != ""
+	case nil:
+		return false
+	}
+	return listLen(c) > 0
+}
