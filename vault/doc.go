@@ -9,15 +9,13 @@
 // to (store.Credential.Identity), so it opens with Key.OpenSecret only on
 // that record. Key.Destroy zeroes the key; Secret.Wipe zeroes a secret.
 //
-// To log in to a device, the engine's caller does, with the session's key:
-//
-//	order, _ := tx.CredOrder(device)       // or tx.CredOrders(devices)
-//	for _, cr := range order {
-//		s, err := key.OpenSecret(cr.Sealed, cr.Identity()) // not for agent credentials without an enable secret
-//		... try cr.User with s.Password / s.KeyPEM+s.KeyPassphrase / the agent; s.Enable for enable mode
-//		s.Wipe()
-//	}
-//	tx.RecordCredOutcome(device.Name, cr.Name, store.AuthOK) // or store.AuthFailed; nothing for timeouts
+// In the console, Env.Logins does this for exec: for each device it takes
+// the credentials in the order store.Tx.CredOrders gives (the device's own,
+// those that last worked there, the default, the rest), opens their
+// secrets with Key.OpenSecret under the session's key, and hands them over
+// as engine.Credential values; Env.RecordAttempts stores what the engine
+// learned with store.Tx.RecordCredOutcome (accepted or refused logins
+// only; a timeout says nothing about a credential).
 //
 // Nothing here prints or reads a terminal; the console asks for passwords.
 package vault
