@@ -12,6 +12,9 @@ func commandTable() *Table {
 		credCommands(),
 		finishStages(stageCommands()),
 		labCommands(),
+		execCommands(),
+		sessionsCommands(),
+		templateCommands(),
 	)
 }
 
@@ -23,10 +26,11 @@ const (
 	groupRecords   = "records"
 	groupStore     = "store"
 	groupLab       = "lab"
+	groupRun       = "run"
 )
 
 func groupOrder() []string {
-	return []string{groupSelect, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
+	return []string{groupSelect, groupRun, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
 }
 
 var jsonFlag = Flag{Name: "json", Help: "print JSON instead of a table"}

@@ -80,6 +80,8 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 	env := newEnv(io, dir, st, version)
 	env.vault.passwordFile = *vaultPasswordFile
 	defer env.vault.lock()
+	// The session's SSH sessions end with it.
+	defer env.closeRunner()
 	rest := fs.Args()
 	switch {
 	case *script != "" && *cmds != "":

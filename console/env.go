@@ -1,10 +1,16 @@
 package console
 
 import (
+	"strconv"
+	"time"
+
+	"bufio"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"vc/engine"
+	"vc/templates"
 
 	"vc/store"
 )
@@ -20,9 +26,11 @@ type Env struct {
 
 	// interactive is true in the REPL, where vc may ask questions.
 	interactive bool
-	vars        map[string]string
-	settings    map[string]string
-	scriptArgs  []string
+	// lines reads the REPL's input; questions read their answers from it.
+	lines      *bufio.Reader
+	vars       map[string]string
+	settings   map[string]string
+	scriptArgs []string
 
 	// selection holds the selected device names, sorted.
 	selection []string
@@ -30,6 +38,12 @@ type Env struct {
 	devices   deviceCache
 	// vault holds the vault's key while the session has it unlocked.
 	vault *vaultState
+
+	// runner keeps the session's SSH sessions warm between execs.
+	runner   *engine.Runner
+	lastExec *execRequest
+	// templates is loaded on first use.
+	templates *templates.Library
 }
 
 // deviceCache keeps the decoded inventory while the store's generation
@@ -51,6 +65,8 @@ func knownSettings() []setting {
 	return []setting{
 		{name: "errexit", help: "stop a script at the first failed command (on or off)", def: "on", check: onOff},
 		{name: "vault-timeout", help: "lock the vault after it is unused this long (a duration, or off)", def: "30m", check: vaultTimeoutSetting},
+		{name: "keepalive", help: "how long idle SSH sessions stay open for the next exec (0 closes them)", def: "5m", check: duration},
+		{name: "max-targets", help: "at the console, ask before running on more devices than this", def: "500", check: count},
 	}
 }
 
@@ -63,6 +79,30 @@ func onOff(v string) (string, error) {
 		return "on", nil
 	}
 	return "off", nil
+}
+
+func duration(v string) (string, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return "", fmt.Errorf("%q is not a duration such as 30s or 5m", v)
+	}
+	return d.String(), nil
+}
+
+func count(v string) (string, error) {
+	n, err := parseCount(v)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(n), nil
+}
+
+func parseCount(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a whole number of 0 or more", v)
+	}
+	return n, nil
 }
 
 func newEnv(io IO, home string, st *store.Store, version string) *Env {

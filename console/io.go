@@ -13,8 +13,8 @@ type IO struct {
 	In  io.Reader
 	Out io.Writer
 	Err io.Writer
-	// InTTY and OutTTY say whether In and Out are terminals.
-	InTTY, OutTTY bool
+	// InTTY, OutTTY and ErrTTY say which of In, Out and Err are terminals.
+	InTTY, OutTTY, ErrTTY bool
 	// Width returns the terminal's width in columns, 0 when unknown.
 	Width func() int
 	// Color allows colour on Out (a terminal, and NO_COLOR unset).
@@ -31,6 +31,7 @@ func StdIO() IO {
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutTTY: outTTY,
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Width: func() int {
 			w, _, err := term.GetSize(int(os.Stdout.Fd()))
 			if err != nil {

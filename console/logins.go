@@ -150,22 +150,26 @@ func (b *loginBuilder) close() {
 	}
 }
 
-// RecordAttempts remembers how each credential fared on device, as the
-// engine reported: it reports only logins accepted or refused, never a
-// timeout or a refused connection, so each attempt is the credential's
-// doing. A device or credential removed meanwhile is skipped.
-func (e *Env) RecordAttempts(ctx context.Context, device string, attempts []engine.Attempt) error {
-	if len(attempts) == 0 {
+// RecordAttempts remembers how each credential fared on each device, as
+// the engine reported it, in one transaction for the whole run.
+func (e *Env) RecordAttempts(ctx context.Context, attempts map[string][]engine.Attempt) error {
+	n := 0
+	for _, as := range attempts {
+		n += len(as)
+	}
+	if n == 0 {
 		return nil
 	}
 	return e.Store.Update(ctx, func(t *store.Tx) error {
-		for _, a := range attempts {
-			o := store.AuthFailed
-			if a.OK {
-				o = store.AuthOK
-			}
-			if err := t.RecordCredOutcome(device, a.Cred, o); err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
+		for device, as := range attempts {
+			for _, a := range as {
+				o := store.AuthFailed
+				if a.OK {
+					o = store.AuthOK
+				}
+				if err := t.RecordCredOutcome(device, a.Cred, o); err != nil && !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
 			}
 		}
 		return nil

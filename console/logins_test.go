@@ -73,7 +73,7 @@ func TestLoginsAgainstTheLab(t *testing.T) {
 		if res == nil || res.Err != nil {
 			t.Fatalf("run: %v", res)
 		}
-		if err := e.RecordAttempts(ctx, d.Name, res.Attempts); err != nil {
+		if err := e.RecordAttempts(ctx, map[string][]engine.Attempt{d.Name: res.Attempts}); err != nil {
 			t.Fatal(err)
 		}
 		return res

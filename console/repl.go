@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,51 +14,55 @@ import (
 )
 
 // repl reads commands from a terminal until EOF or `quit`. Ctrl-C cancels
-// the running command and leaves the console usable.
+// the running command and leaves the console usable; at the prompt it
+// abandons the line being typed.
 func (e *Env) repl(ctx context.Context) int {
 	e.interactive = true
+	e.lines = bufio.NewReader(e.In)
 	fmt.Fprintf(e.Out, "vc %s: type help for commands, quit or Ctrl-D to leave\n", e.version)
-	lines := make(chan string)
-	readErr := make(chan error, 1)
-	// The reader reads a line only when the loop asks for one: while a
-	// command runs the terminal is the command's, to ask for a password
-	// that must not end up read as the next command (and in the history).
-	want := make(chan struct{}, 1)
+	var mu sync.Mutex
+	var cancelRunning context.CancelFunc
+	stopSignals := make(chan struct{})
+	defer close(stopSignals)
 	go func() {
-		r := bufio.NewReader(e.In)
-		for range want {
-			line, err := r.ReadString('\n')
-			if line != "" || err == nil {
-				lines <- strings.TrimRight(line, "\r\n")
-			}
-			if err != nil {
-				readErr <- err
+		for {
+			select {
+			case <-stopSignals:
 				return
+			case <-e.Interrupt:
+				mu.Lock()
+				if cancelRunning != nil {
+					cancelRunning()
+				} else {
+					// The terminal dropped the typed line; offer a fresh prompt.
+					fmt.Fprint(e.Out, "\n"+e.prompt())
+				}
+				mu.Unlock()
 			}
 		}
 	}()
 	status := ExitOK
-	asked := false
 	for {
 		fmt.Fprint(e.Out, e.prompt())
-		if !asked {
-			want <- struct{}{}
-			asked = true
-		}
-		var line string
-		select {
-		case line = <-lines:
-			asked = false
-		case <-readErr:
+		line, err := e.lines.ReadString('\n')
+		if err != nil && line == "" {
+			if !errors.Is(err, io.EOF) {
+				e.report(err)
+			}
 			fmt.Fprintln(e.Out)
 			return status
-		case <-e.Interrupt:
-			// At the prompt Ctrl-C only abandons the line being typed.
-			fmt.Fprintln(e.Out)
-			continue
 		}
+		line = strings.TrimRight(line, "\r\n")
 		e.saveHistory(ctx, line)
-		err := e.runInterruptible(ctx, line)
+		cctx, cancel := context.WithCancel(ctx)
+		mu.Lock()
+		cancelRunning = cancel
+		mu.Unlock()
+		err = e.runLine(cctx, line)
+		mu.Lock()
+		cancelRunning = nil
+		mu.Unlock()
+		cancel()
 		if errors.Is(err, errQuit) {
 			return status
 		}
@@ -72,23 +77,18 @@ func (e *Env) repl(ctx context.Context) int {
 	}
 }
 
-// runInterruptible runs a line with a context that the next Ctrl-C cancels.
-func (e *Env) runInterruptible(ctx context.Context, line string) error {
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		select {
-		case <-e.Interrupt:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	err := e.runLine(ctx, line)
-	cancel()
-	wg.Wait()
-	return err
+// ask puts a question to the user at the console and reads the answer. It
+// is only used when the session is interactive.
+func (e *Env) ask(question string) (string, error) {
+	if e.lines == nil {
+		return "", errors.New("no terminal to ask on")
+	}
+	fmt.Fprint(e.Out, question)
+	line, err := e.lines.ReadString('\n')
+	if err != nil && line == "" {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
 }
 
 func (e *Env) prompt() string {

@@ -1,9 +1,11 @@
 package console
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -33,6 +35,118 @@ type Result struct {
 	// Brief, when above zero, is how many leading columns a table shows;
 	// JSON, CSV and a chosen set of columns show them all.
 	Brief int
+	// Raw keeps the device outputs a parsed result came from, for raw and
+	// fold.
+	Raw []RawOutput
+	// Title heads the result when it is one of several sections.
+	Title string
+	// Next is the following section: exec gives one per command, and one
+	// for outputs no template parsed.
+	Next *Result
+}
+
+// sections lists r and the sections chained after it.
+func (r *Result) sections() []*Result {
+	var out []*Result
+	for s := r; s != nil; s = s.Next {
+		out = append(out, s)
+	}
+	return out
+}
+
+// isOutputs reports whether the result's rows are device outputs rather
+// than parsed records.
+func (r *Result) isOutputs() bool {
+	return len(r.Columns) == 3 && r.Columns[0] == "device" && r.Columns[1] == "command" && r.Columns[2] == "output"
+}
+
+// flatten joins a result's sections into one, for JSON and CSV: one array
+// of records, with a command column when the sections ran several.
+func (r *Result) flatten() *Result {
+	secs := r.sections()
+	if len(secs) == 1 {
+		return r
+	}
+	cmds := map[string]bool{}
+	for _, s := range secs {
+		if s.isOutputs() {
+			for _, row := range s.Rows {
+				cmds[cellString(row[1], "")] = true
+			}
+		} else {
+			cmds[s.Title] = true
+		}
+	}
+	withCmd := len(cmds) > 1
+	out := &Result{Format: r.Format, Empty: r.Empty, Record: false}
+	index := map[string]int{}
+	add := func(c string) int {
+		if i, ok := index[c]; ok {
+			return i
+		}
+		index[c] = len(out.Columns)
+		out.Columns = append(out.Columns, c)
+		return index[c]
+	}
+	add("device")
+	if withCmd {
+		add("command")
+	}
+	for _, s := range secs {
+		at := make([]int, len(s.Columns))
+		for i, c := range s.Columns {
+			at[i] = add(c)
+		}
+		for _, row := range s.Rows {
+			nr := make([]any, len(out.Columns))
+			for i, cell := range row {
+				nr[at[i]] = cell
+			}
+			if withCmd && !s.isOutputs() {
+				nr[index["command"]] = s.Title
+			}
+			out.Rows = append(out.Rows, nr)
+		}
+	}
+	for i, row := range out.Rows {
+		if len(row) < len(out.Columns) {
+			out.Rows[i] = append(row, make([]any, len(out.Columns)-len(row))...)
+		}
+	}
+	return out
+}
+
+// RawOutput is one command's output on one device, as the device said it.
+type RawOutput struct {
+	Device, Command, Text string
+}
+
+// rawOutputs are the outputs raw and fold print: the rows themselves when
+// the result is outputs (exec --raw, or nothing parsed them), else the
+// outputs a parsed result came from.
+func (r *Result) rawOutputs() ([]RawOutput, error) {
+	d, c, o := -1, -1, -1
+	for i, col := range r.Columns {
+		switch col {
+		case "device":
+			d = i
+		case "command":
+			c = i
+		case "output":
+			o = i
+		}
+	}
+	if d >= 0 && c >= 0 && o >= 0 {
+		out := make([]RawOutput, len(r.Rows))
+		for i, row := range r.Rows {
+			out[i] = RawOutput{Device: cellString(row[d], ","), Command: cellString(row[c], ","), Text: cellString(row[o], ",")}
+		}
+		return out, nil
+	}
+	if r.Raw != nil {
+		return r.Raw, nil
+	}
+	return nil, errors.New("no device output in this result: raw and fold work on exec results")
 }
 
 // column returns the index of the named column, or an error naming the
@@ -46,13 +160,46 @@ func (r *Result) column(name string) (int, error) {
 	return 0, usagef("no column %q; columns are %s", name, strings.Join(r.Columns, ", "))
 }
 
-// render prints r in its format.
+// render prints r in its format, section by section.
 func render(w, errw io.Writer, r *Result, width int) error {
+	if r.Next == nil {
+		return renderOne(w, errw, r, width)
+	}
+	if r.Format == "json" || r.Format == "csv" {
+		return renderOne(w, errw, r.flatten(), width)
+	}
+	for i, s := range r.sections() {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if s.Title != "" {
+			fmt.Fprintf(w, "## %s\n", s.Title)
+		}
+		if err := renderOne(w, errw, s, width); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func renderOne(w, errw io.Writer, r *Result, width int) error {
 	switch r.Format {
 	case "json":
 		return renderJSON(w, r)
 	case "csv":
 		return renderCSV(w, r)
+	case "raw", "fold":
+		outs, err := r.rawOutputs()
+		if err != nil {
+			return err
+		}
+		if len(outs) == 0 && r.Empty != "" {
+			fmt.Fprintln(errw, r.Empty)
+		}
+		if r.Format == "raw" {
+			return renderRaw(w, outs)
+		}
+		return renderFold(w, outs)
 	}
 	if len(r.Rows) == 0 {
 		if r.Empty != "" {
@@ -75,6 +222,22 @@ func cellString(v any, listSep string) string {
 		return x
 	case []string:
 		return strings.Join(x, listSep)
+	case []any:
+		parts := make([]string, len(x))
+		for i, v := range x {
+			if v == nil {
+				parts[i] = "None"
+			} else {
+				parts[i] = cellString(v, listSep)
+			}
+		}
+		return strings.Join(parts, listSep)
+	case map[string]any:
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			parts = append(parts, k+"="+cellString(x[k], listSep))
+		}
+		return "{" + strings.Join(parts, " ") + "}"
 	case int:
 		return strconv.Itoa(x)
 	case int64:
@@ -262,4 +425,73 @@ func jsonValue(v any) any {
 		}
 	}
 	return v
+}
+
+// renderRaw prints every output line prefixed with its device, as clush
+// does: easy to grep, sort and cut.
+func renderRaw(w io.Writer, outs []RawOutput) error {
+	multi := distinctCommands(outs) > 1
+	b := bufio.NewWriterSize(w, 64*1024)
+	for _, o := range outs {
+		prefix := o.Device + ": "
+		if multi {
+			prefix = o.Device + " (" + o.Command + "): "
+		}
+		text := strings.TrimRight(o.Text, "\n")
+		for text != "" {
+			line, rest, _ := strings.Cut(text, "\n")
+			b.WriteString(prefix)
+			b.WriteString(line)
+			b.WriteByte('\n')
+			text = rest
+		}
+	}
+	return b.Flush()
+}
+
+// renderFold prints each distinct output once, headed by the devices that
+// gave it, as clush -b does: a thousand identical answers read as one.
+func renderFold(w io.Writer, outs []RawOutput) error {
+	type group struct {
+		command, text string
+		devices       []string
+	}
+	var groups []*group
+	index := map[[2]string]*group{}
+	for _, o := range outs {
+		k := [2]string{o.Command, o.Text}
+		g := index[k]
+		if g == nil {
+			g = &group{command: o.Command, text: o.Text}
+			index[k] = g
+			groups = append(groups, g)
+		}
+		g.devices = append(g.devices, o.Device)
+	}
+	multi := distinctCommands(outs) > 1
+	b := bufio.NewWriterSize(w, 64*1024)
+	for i, g := range groups {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(b, "=== %s", strings.Join(g.devices, ", "))
+		if len(g.devices) > 1 {
+			fmt.Fprintf(b, " (%d)", len(g.devices))
+		}
+		if multi {
+			fmt.Fprintf(b, ": %s", g.command)
+		}
+		b.WriteByte('\n')
+		b.WriteString(strings.TrimRight(g.text, "\n"))
+		b.WriteByte('\n')
+	}
+	return b.Flush()
+}
+
+func distinctCommands(outs []RawOutput) int {
+	seen := map[string]bool{}
+	for _, o := range outs {
+		seen[o.Command] = true
+	}
+	return len(seen)
 }

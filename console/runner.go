@@ -150,25 +150,32 @@ func (e *Env) runCommand(ctx context.Context, text string) error {
 
 // run runs a parsed command, its stages, and prints what results.
 func (e *Env) run(ctx context.Context, c *Call) error {
-	res, err := c.Cmd.Run(ctx, e, c)
-	if err != nil {
-		return commandError(c.Cmd, err)
-	}
+	res, runErr := c.Cmd.Run(ctx, e, c)
 	if res == nil {
+		if runErr != nil {
+			return commandError(c.Cmd, runErr)
+		}
 		return nil
 	}
+	// A command may fail and still have a result to show (exec with some
+	// devices failed): show it, then report the failure.
 	if c.Bool("json") {
 		res.Format = "json"
 	}
+	var err error
 	for _, st := range c.Stages {
-		if res, err = applyStage(ctx, e, st, res); err != nil {
+		if res, err = applyStageChain(ctx, e, st, res); err != nil {
 			return fmt.Errorf("|> %s: %w", st.Cmd.Name, err)
 		}
 	}
-	if !c.Cmd.Stage || len(c.Stages) > 0 || res != e.last {
-		e.last = res
+	e.last = res
+	if err := e.print(res); err != nil {
+		return err
 	}
-	return e.print(res)
+	if runErr != nil {
+		return commandError(c.Cmd, runErr)
+	}
+	return nil
 }
 
 func (e *Env) print(res *Result) error {

@@ -70,5 +70,6 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 		},
 	}
 	maps.Copy(cmds, vaultScriptCommands())
+	maps.Copy(cmds, labScriptCommands())
 	return cmds
 }

@@ -62,6 +62,16 @@ func stageCommands() []*Command {
 			Name: "table", Summary: "print the records as a table (the default)", Examples: []string{"selection |> table"},
 			Apply: formatStage("table"),
 		},
+		{
+			Name: "raw", Summary: "print each device's output as it came, every line prefixed with the device",
+			Examples: []string{"exec show clock |> raw", "exec show version |> raw |> where device matches \"^usa\""},
+			Apply:    formatStage("raw"),
+		},
+		{
+			Name: "fold", Summary: "print each distinct output once, headed by the devices that gave it",
+			Examples: []string{"exec show clock |> fold", "fold"},
+			Apply:    formatStage("fold"),
+		},
 	}
 }
 
@@ -80,13 +90,38 @@ func finishStages(cmds []*Command) []*Command {
 	return cmds
 }
 
-func applyStage(ctx context.Context, e *Env, st *Call, in *Result) (*Result, error) {
-	return st.Cmd.Apply(ctx, e, st, in)
+// applyStageChain applies a stage to every section of a result. Format
+// stages change how all of it prints; record stages work on the parsed
+// sections and leave sections of raw outputs as they are.
+func applyStageChain(ctx context.Context, e *Env, st *Call, in *Result) (*Result, error) {
+	if in.Next == nil {
+		return st.Cmd.Apply(ctx, e, st, in)
+	}
+	format := slices.Contains([]string{"json", "csv", "table", "raw", "fold"}, st.Cmd.Name)
+	var head, tail *Result
+	for _, s := range in.sections() {
+		out := s
+		if format || !s.isOutputs() {
+			var err error
+			if out, err = st.Cmd.Apply(ctx, e, st, s); err != nil {
+				return nil, err
+			}
+		}
+		c := *out
+		c.Next = nil
+		if head == nil {
+			head = &c
+		} else {
+			tail.Next = &c
+		}
+		tail = &c
+	}
+	return head, nil
 }
 
 // derive copies a result's framing for a stage to fill with new rows.
 func derive(in *Result) *Result {
-	return &Result{Columns: in.Columns, Format: in.Format, Empty: "no records", Brief: in.Brief}
+	return &Result{Columns: in.Columns, Format: in.Format, Empty: "no records", Brief: in.Brief, Raw: in.Raw, Title: in.Title}
 }
 
 func formatStage(format string) func(context.Context, *Env, *Call, *Result) (*Result, error) {
@@ -95,6 +130,11 @@ func formatStage(format string) func(context.Context, *Env, *Call, *Result) (*Re
 		out.Format = format
 		if format == "table" {
 			out.Format = ""
+		}
+		if format == "raw" || format == "fold" {
+			if _, err := out.rawOutputs(); err != nil {
+				return nil, err
+			}
 		}
 		return &out, nil
 	}
@@ -224,7 +264,7 @@ func applyCols(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) 
 		idx[j] = i
 	}
 	out := derive(in)
-	out.Columns, out.Brief, out.Record = names, 0, in.Record
+	out.Columns, out.Brief, out.Record, out.Title = names, 0, in.Record, in.Title
 	for _, row := range in.Rows {
 		nr := make([]any, len(idx))
 		for j, i := range idx {
@@ -236,7 +276,7 @@ func applyCols(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) 
 }
 
 func applyCount(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) {
-	out := &Result{Format: in.Format}
+	out := &Result{Format: in.Format, Title: in.Title}
 	if len(c.Args) == 0 {
 		out.Columns = []string{"count"}
 		out.Rows = [][]any{{len(in.Rows)}}

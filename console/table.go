@@ -57,6 +57,8 @@ type Call struct {
 	Text   string
 	Flags  map[string]string
 	Stages []*Call
+	// DashDash says a raw command's text followed a lone --.
+	DashDash bool
 }
 
 // Has reports whether flag name was given.
@@ -279,6 +281,7 @@ func (c *Call) takeFlags(toks []token, raw bool) (int, error) {
 		w := toks[i].text
 		if w == "--" {
 			if raw {
+				c.DashDash = true
 				return i + 1, nil
 			}
 			for _, t := range toks[i+1:] {

@@ -19,12 +19,17 @@ type tmuxSession struct {
 
 func (s *tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
-	cmd := exec.CommandContext(s.ctx, "tmux", append([]string{"-S", s.sock}, args...)...)
-	out, err := cmd.CombinedOutput()
+	out, err := execTmux(s, args...)
 	if err != nil {
 		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	return string(out)
+	return out
+}
+
+func execTmux(s *tmuxSession, args ...string) (string, error) {
+	cmd := exec.CommandContext(s.ctx, "tmux", append([]string{"-S", s.sock}, args...)...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 // typeLine types text and Enter.
@@ -56,6 +61,28 @@ func (s *tmuxSession) waitFor(want string, n int) string {
 	}
 }
 
+// startTmuxSession runs this test binary as vc in a tmux of its own, with
+// home as VC_HOME, and waits for the prompt.
+func startTmuxSession(t *testing.T, ctx context.Context, dir, home string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed; this test needs a real terminal (apt-get install tmux)")
+	}
+	s := &tmuxSession{t: t, ctx: ctx, sock: filepath.Join(dir, "tmux.sock")}
+	vc := strings.Join([]string{
+		"env", "-u", "VC_VAULT_PASSWORD", "-u", "SSH_AUTH_SOCK", "VC_TEST_AS_VC=1", "NO_COLOR=1", "TERM=xterm",
+		"VC_HOME=" + shellQuote(home), shellQuote(os.Args[0]),
+	}, " ")
+	cmd := exec.CommandContext(ctx, "tmux", "-S", s.sock, "-f", "/dev/null", "new-session", "-d", "-s", "vc", "-x", "200", "-y", "50", vc)
+	cmd.Env = append(os.Environ(), "TERM=xterm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s.waitFor("vc> ", 1)
+	return s
+}
+
 // TestTerminal runs the console in tmux: passwords typed at vc's prompts
 // are not echoed, the vault locks itself when idle and asks again, a
 // password typed at the vc> prompt by mistake is hidden in the error, and
@@ -68,7 +95,6 @@ func TestTerminal(t *testing.T) {
 	defer cancel()
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
-	s := &tmuxSession{t: t, ctx: ctx, sock: filepath.Join(dir, "tmux.sock")}
 	secrets := map[string]string{
 		"vault":       "Term-Vault-Pass-001",
 		"wrong vault": "Term-Wrong-Vault-02",
@@ -76,18 +102,7 @@ func TestTerminal(t *testing.T) {
 		"enable":      "Term-Enable-Secret4",
 		"lab":         "Term-Lab-Password-5",
 	}
-	vc := strings.Join([]string{
-		"env", "-u", "VC_VAULT_PASSWORD", "-u", "SSH_AUTH_SOCK", "VC_TEST_AS_VC=1", "NO_COLOR=1", "TERM=xterm",
-		"VC_HOME=" + shellQuote(home), shellQuote(os.Args[0]),
-	}, " ")
-	cmd := exec.CommandContext(ctx, "tmux", "-S", s.sock, "-f", "/dev/null", "new-session", "-d", "-s", "vc", "-x", "200", "-y", "50", vc)
-	cmd.Env = append(os.Environ(), "TERM=xterm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
-	defer exec.Command("tmux", "-S", s.sock, "kill-server").Run()
-
-	s.waitFor("vc> ", 1)
+	s := startTmuxSession(t, ctx, dir, home)
 	s.typeLine(cheapInit)
 	s.waitFor("new vault password: ", 1)
 	s.typeLine(secrets["vault"])

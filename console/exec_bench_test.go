@@ -1,0 +1,42 @@
+package console
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"vc/lab"
+)
+
+// BenchmarkExec1000 runs exec show ip arp on a 1,000-device lab served by
+// this same process; scripts/bench-fanout.sh measures vc and the lab as
+// separate processes.
+func BenchmarkExec1000(b *testing.B) {
+	ctx := context.Background()
+	l, err := lab.Start(ctx, lab.Options{Devices: 1000, Listen: "127.0.0.1", Port: 0, Platforms: []string{"arista_eos", "cisco_ios", "cisco_nxos"},
+		User: "admin", Password: "admin", Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	dir := b.TempDir()
+	inv := filepath.Join(dir, "lab.csv")
+	f, _ := os.Create(inv)
+	l.WriteInventory(f)
+	f.Close()
+	e := benchEnv(b, filepath.Join(dir, "home"))
+	defer e.closeRunner()
+	if err := e.runLine(ctx, "device import "+inv+"; select *; set keepalive 10m"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if err := e.runLine(ctx, "exec show ip arp"); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms/exec")
+	}
+}

@@ -1,0 +1,55 @@
+package console
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// progress is the live bar a run shows on stderr: done/total, failures,
+// rate and elapsed time. It shows nothing when stderr is not a terminal,
+// so redirected output stays clean.
+type progress struct {
+	bar *progressbar.ProgressBar
+}
+
+func (e *Env) newProgress(total int) *progress {
+	if !e.ErrTTY || total < 2 {
+		return &progress{}
+	}
+	bar := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(e.Err),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("dev"),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionEnableColorCodes(false),
+		progressbar.OptionSetDescription("running"),
+	)
+	return &progress{bar: bar}
+}
+
+// step counts one more device finished.
+func (p *progress) step(failed int) {
+	if p.bar == nil {
+		return
+	}
+	if failed > 0 {
+		p.bar.Describe(fmt.Sprintf("running, %d failed", failed))
+	}
+	_ = p.bar.Add(1)
+}
+
+// finish clears the bar, leaving the terminal as it was.
+func (p *progress) finish() {
+	if p.bar == nil {
+		return
+	}
+	_ = p.bar.Finish()
+	_ = p.bar.Clear()
+}

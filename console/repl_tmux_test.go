@@ -1,0 +1,80 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestREPLInTerminal: the console in a real terminal shows the selection in
+// its prompt, survives Ctrl-C at the prompt and during a command, and
+// leaves on quit.
+func TestREPLInTerminal(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	s := startTmuxSession(t, ctx, dir, home)
+	s.typeLine("device add r1 ip=10.0.0.1 site=usa")
+	s.waitFor("added device r1", 1)
+	s.typeLine("select *")
+	s.waitFor("vc [1]> ", 1)
+
+	// Ctrl-C at the prompt drops the typed line and offers a new prompt.
+	s.tmux("send-keys", "-t", "vc", "-l", "device list half-typed")
+	s.tmux("send-keys", "-t", "vc", "C-c")
+	s.waitFor("vc [1]> ", 2)
+	s.typeLine("echo still here")
+	scr := s.waitFor("still here", 2)
+	if strings.Contains(scr, "unknown name half") {
+		t.Errorf("the interrupted line ran:\n%s", scr)
+	}
+
+	// Ctrl-C stops a running command (a lab serving until interrupted) and
+	// returns to the prompt.
+	port := freePort(t)
+	s.typeLine(fmt.Sprintf("lab --devices 2 --port %d", port))
+	s.waitFor("lab ready", 1)
+	s.tmux("send-keys", "-t", "vc", "C-c")
+	s.waitFor("interrupted", 1)
+	s.typeLine("echo after the lab")
+	s.waitFor("after the lab", 2)
+	if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+		c.Close()
+		t.Error("the lab still listens after Ctrl-C")
+	}
+
+	// Errors are reported and the console goes on.
+	s.typeLine("device show nosuch")
+	s.waitFor(`error: device show: device "nosuch": not found`, 1)
+	s.typeLine("quit")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := execTmux(s, "has-session", "-t", "vc"); err != nil {
+			break // vc left, and tmux with it
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("vc did not leave on quit")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	hist, err := os.ReadFile(filepath.Join(home, "history"))
+	if err != nil || !strings.Contains(string(hist), "select *\n") {
+		t.Errorf("history: %v\n%s", err, hist)
+	}
+}
