@@ -31,9 +31,13 @@ lint: ## gofmt, go vet and staticcheck
 	@command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
 
-bench: build ## benchmarks: import and select over 100,000 devices, and more
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./store/... ./inventory/... ./console/...
+bench: build ## benchmarks: inventory at 100,000 devices, TextFSM vs Python, fan-out vs Netmiko
+	$(GO) test -run '^$$' -bench 'Import|Select' -benchmem -benchtime 3x ./console/
 	./scripts/bench-inventory.sh $(BIN)
+	$(GO) test -run '^$$' -bench . -benchmem ./templates/
+	$(GO) run ./templates/bench
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./lab/
+	./scripts/bench-fanout.sh $(BIN) 1000
 
 demo: build ## build vc and run the demo script end to end
 	./scripts/demo.sh $(BIN) $(DEMO_HOME)

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,9 +185,27 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer boundHeap(len(plan.Targets))()
 	start := time.Now()
 	prog := e.newProgress(len(plan.Targets))
 	results := make(map[string]*engine.Result, len(plan.Targets))
+	var pool *parsePool
+	if !req.raw {
+		lib, err := e.library()
+		if err != nil {
+			return nil, err
+		}
+		p := newParser(lib, req.template, req.minScore)
+		pool = newParsePool(p, runtime.GOMAXPROCS(0))
+	}
+	devAt := make(map[string]int, len(plan.Targets))
+	for i, t := range plan.Targets {
+		devAt[t.Name] = i
+	}
+	cmdAt := make(map[string]int, len(plan.Commands))
+	for i, c := range plan.Commands {
+		cmdAt[c] = i
+	}
 	failed := 0
 	for ev := range runner.Run(ctx, plan) {
 		res := results[ev.Target]
@@ -194,6 +215,11 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 		}
 		res.Add(ev)
 		switch ev.Kind {
+		case engine.EventOutput:
+			if pool != nil {
+				at := devAt[ev.Target]*len(plan.Commands) + cmdAt[ev.Command]
+				pool.add(RawOutput{Device: ev.Target, Command: ev.Command, Text: ev.Output}, info[ev.Target].platform, at)
+			}
 		case engine.EventDone:
 			prog.step(failed)
 		case engine.EventFailed:
@@ -216,10 +242,11 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 	for _, t := range plan.Targets {
 		ordered = append(ordered, results[t.Name])
 	}
-	res, err := e.execResult(ordered, req, info)
-	if err != nil {
-		return nil, err
+	var po *parsedOutputs
+	if pool != nil {
+		po = pool.wait()
 	}
+	res := e.execResult(ordered, req, po)
 	req.failed, req.failures = nil, nil
 	for _, r := range ordered {
 		if r.Err != nil {
@@ -247,6 +274,19 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 	default:
 		return res, &exitError{code: ExitPartial, err: deferredErr{fmt.Errorf("%d of %d devices failed; retry runs them again", n, len(ordered))}}
 	}
+}
+
+// boundHeap gives the garbage collector a soft memory limit in proportion
+// to a run's devices, unless the user set GOMEMLIMIT. A run's live memory
+// (sessions, outputs, parsed records) grows with its devices, and a
+// thousand ARP tables arrive within a second: left to GOGC alone, the heap
+// would double before the first collection. It returns the undo.
+func boundHeap(devices int) func() {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return func() {}
+	}
+	old := debug.SetMemoryLimit(96<<20 + int64(devices)*(160<<10))
+	return func() { debug.SetMemoryLimit(old) }
 }
 
 // deferredErr marks a failure that comes with a result to print first.
@@ -329,23 +369,18 @@ func fmtElapsed(d time.Duration) string {
 
 // execResult turns the outputs into records: parsed into one table per
 // command where a template matches, raw (and folded) where none does. An
-// output that fails validation fails its device.
-func (e *Env) execResult(results []*engine.Result, req *execRequest, info map[string]targetInfo) (*Result, error) {
-	var outs []RawOutput
-	for _, r := range results {
-		for _, o := range r.Outputs {
-			outs = append(outs, RawOutput{Device: r.Target, Command: o.Command, Text: o.Text})
-		}
-	}
+// output that fails validation fails its device. po holds the outputs
+// parsed as they arrived (nil with --raw).
+func (e *Env) execResult(results []*engine.Result, req *execRequest, po *parsedOutputs) *Result {
 	if req.raw {
-		return outputsResult(outs), nil
+		var outs []RawOutput
+		for _, r := range results {
+			for _, o := range r.Outputs {
+				outs = append(outs, RawOutput{Device: r.Target, Command: o.Command, Text: o.Text})
+			}
+		}
+		return outputsResult(outs)
 	}
-	lib, err := e.library()
-	if err != nil {
-		return nil, err
-	}
-	p := &parser{lib: lib, forced: req.template, minScore: req.minScore, chosen: map[[2]string]choice{}}
-	po := p.parseAll(outs, func(d string) string { return info[d].platform })
 	for _, r := range results {
 		if verr, bad := po.invalid[r.Target]; bad && r.Err == nil {
 			r.Err = &engine.Error{Kind: engine.KindCommand, Reason: verr.Error(), Err: verr}
@@ -365,19 +400,23 @@ func (e *Env) execResult(results []*engine.Result, req *execRequest, info map[st
 		link(t)
 	}
 	if len(po.unparsed) > 0 {
-		raw := outputsResult(po.unparsed)
+		outs := make([]RawOutput, len(po.unparsed))
+		for i, u := range po.unparsed {
+			outs[i] = u.RawOutput
+		}
+		raw := outputsResult(outs)
 		if head != nil {
 			raw.Title = "raw output (no template, or failed validation)"
 		}
 		link(raw)
 	}
 	if head == nil {
-		return outputsResult(nil), nil
+		return outputsResult(nil)
 	}
 	if head.Next == nil {
 		head.Title = ""
 	}
-	return head, nil
+	return head
 }
 
 // outputsResult is device outputs as records, printed folded.

@@ -172,7 +172,7 @@ func runParse(ctx context.Context, e *Env, c *Call) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{lib: lib, chosen: map[[2]string]choice{}}
+	p := newParser(lib, nil, 0)
 	if forced != "" {
 		for _, n := range strings.Split(forced, ":") {
 			p.forced = append(p.forced, templateFile(n))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +29,11 @@ func BenchmarkExec1000(b *testing.B) {
 	f.Close()
 	e := benchEnv(b, filepath.Join(dir, "home"))
 	defer e.closeRunner()
-	if err := e.runLine(ctx, "device import "+inv+"; select *; set keepalive 10m"); err != nil {
+	b.Setenv("VC_VAULT_PASSWORD", "bench-vault")
+	e.In = strings.NewReader("admin\n")
+	setup := "device import " + inv + "; vault init --kdf-time 1 --kdf-memory 1 --kdf-threads 1; " +
+		"cred add lab --user admin --password-stdin --default; select *; set keepalive 10m"
+	if err := e.runLine(ctx, setup); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"vc/templates"
 )
@@ -38,7 +39,13 @@ type parser struct {
 	// forced names the templates to use whatever the index says.
 	forced   []string
 	minScore float64
-	chosen   map[[2]string]choice
+
+	mu     sync.Mutex
+	chosen map[[2]string]choice
+}
+
+func newParser(lib *templates.Library, forced []string, minScore float64) *parser {
+	return &parser{lib: lib, forced: forced, minScore: minScore, chosen: map[[2]string]choice{}}
 }
 
 type choice struct {
@@ -49,6 +56,8 @@ type choice struct {
 
 func (p *parser) choose(platform, command string) choice {
 	key := [2]string{platform, command}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if c, ok := p.chosen[key]; ok {
 		return c
 	}
@@ -100,74 +109,188 @@ func (v *validationError) Error() string {
 // the outputs no template parsed, and the devices that failed validation.
 type parsedOutputs struct {
 	tables   []*Result
-	unparsed []RawOutput
+	unparsed []orderedRaw
 	invalid  map[string]error
 	used     map[string]float64 // template -> lowest score
 }
 
-// parseAll parses every output it can. Outputs of the same command land in
-// one table with a device column first and the union of the templates'
-// columns, in the order they first appear.
-func (p *parser) parseAll(outs []RawOutput, platformOf func(device string) string) *parsedOutputs {
-	po := &parsedOutputs{invalid: map[string]error{}, used: map[string]float64{}}
-	byCommand := map[string]*Result{}
-	var order []string
-	colIndex := map[string]map[string]int{}
-	for _, o := range outs {
-		res, err := p.parse(platformOf(o.Device), o.Command, o.Text)
-		if err != nil {
-			po.unparsed = append(po.unparsed, o)
-			continue
-		}
-		if low, ok := po.used[res.Template]; !ok || res.Score.Value < low {
-			po.used[res.Template] = res.Score.Value
-		}
-		if p.minScore > 0 && res.Score.Value < p.minScore {
-			po.invalid[o.Device] = &validationError{score: res.Score.Value, min: p.minScore, template: res.Template}
-			po.unparsed = append(po.unparsed, o)
-			continue
-		}
-		t := byCommand[o.Command]
-		if t == nil {
-			t = &Result{Columns: []string{"device"}, Empty: "no records"}
-			byCommand[o.Command] = t
-			colIndex[o.Command] = map[string]int{"device": 0}
-			order = append(order, o.Command)
-		}
-		idx := colIndex[o.Command]
-		fields := res.Fields()
-		at := make([]int, len(fields))
-		for i, f := range fields {
-			j, ok := idx[f]
-			if !ok {
-				j = len(t.Columns)
-				idx[f] = j
-				t.Columns = append(t.Columns, f)
-			}
-			at[i] = j
-		}
-		for _, rec := range res.Records {
-			row := make([]any, len(t.Columns))
-			row[0] = o.Device
-			for i, cell := range rec {
-				row[at[i]] = cell
-			}
-			t.Rows = append(t.Rows, row)
-		}
-		t.Raw = append(t.Raw, o)
+// parsed is one output after parsing: the records, or why there are none.
+type parsed struct {
+	out RawOutput
+	res *templates.Result
+	err error
+}
+
+// parseOne parses one output; parser is safe for concurrent use, so exec
+// parses outputs as they arrive, on every core, while devices still talk.
+func (p *parser) parseOne(o RawOutput, platform string) parsed {
+	res, err := p.parse(platform, o.Command, o.Text)
+	return parsed{out: o, res: res, err: err}
+}
+
+// assembler puts parsed outputs into tables as they come: outputs of the
+// same command land in one table with a device column first and the union
+// of the templates' columns, in the order they first appear. Each output
+// becomes rows at once, so its parse can be let go.
+type assembler struct {
+	minScore float64
+	po       *parsedOutputs
+	tables   map[string]*tableBuild
+	order    []string
+}
+
+type tableBuild struct {
+	res    *Result
+	colIdx map[string]int
+	// groups are each output's rows, kept apart so the table can list
+	// them in plan order however they arrived.
+	groups []rowGroup
+}
+
+type rowGroup struct {
+	at   int
+	rows [][]any
+	raw  RawOutput
+}
+
+func newAssembler(minScore float64) *assembler {
+	return &assembler{minScore: minScore, tables: map[string]*tableBuild{},
+		po: &parsedOutputs{invalid: map[string]error{}, used: map[string]float64{}}}
+}
+
+// add files one parsed output; at orders outputs in the final tables.
+func (a *assembler) add(pr parsed, at int) {
+	o, res, po := pr.out, pr.res, a.po
+	if pr.err != nil {
+		po.unparsed = append(po.unparsed, orderedRaw{at, o})
+		return
 	}
-	for _, cmd := range order {
-		t := byCommand[cmd]
-		// Rows made before later templates added columns are short.
-		for i, row := range t.Rows {
-			if len(row) < len(t.Columns) {
-				t.Rows[i] = append(row, make([]any, len(t.Columns)-len(row))...)
-			}
-		}
-		t.Title = cmd
-		po.tables = append(po.tables, t)
+	if low, ok := po.used[res.Template]; !ok || res.Score.Value < low {
+		po.used[res.Template] = res.Score.Value
 	}
+	if a.minScore > 0 && res.Score.Value < a.minScore {
+		po.invalid[o.Device] = &validationError{score: res.Score.Value, min: a.minScore, template: res.Template}
+		po.unparsed = append(po.unparsed, orderedRaw{at, o})
+		return
+	}
+	t := a.tables[o.Command]
+	if t == nil {
+		t = &tableBuild{res: &Result{Columns: []string{"device"}, Empty: "no records", Title: o.Command}, colIdx: map[string]int{"device": 0}}
+		a.tables[o.Command] = t
+		a.order = append(a.order, o.Command)
+	}
+	fields := res.Fields()
+	pos := make([]int, len(fields))
+	for i, f := range fields {
+		j, ok := t.colIdx[f]
+		if !ok {
+			j = len(t.res.Columns)
+			t.colIdx[f] = j
+			t.res.Columns = append(t.res.Columns, f)
+		}
+		pos[i] = j
+	}
+	// One allocation for all of an output's rows.
+	width := len(t.res.Columns)
+	cells := make([]any, width*len(res.Records))
+	rows := make([][]any, len(res.Records))
+	for r, rec := range res.Records {
+		row := cells[r*width : (r+1)*width : (r+1)*width]
+		row[0] = o.Device
+		for i, cell := range rec {
+			row[pos[i]] = cell
+		}
+		rows[r] = row
+	}
+	t.groups = append(t.groups, rowGroup{at: at, rows: rows, raw: o})
+}
+
+// orderedRaw is an output no template read, with its place in the order.
+type orderedRaw struct {
+	at int
+	RawOutput
+}
+
+// finish lays the tables out in output order, rows padded to every
+// column the table gained.
+func (a *assembler) finish() *parsedOutputs {
+	po := a.po
+	for _, cmd := range a.order {
+		t := a.tables[cmd]
+		slices.SortStableFunc(t.groups, func(x, y rowGroup) int { return x.at - y.at })
+		n := 0
+		for _, g := range t.groups {
+			n += len(g.rows)
+		}
+		width := len(t.res.Columns)
+		t.res.Rows = make([][]any, 0, n)
+		for _, g := range t.groups {
+			for _, row := range g.rows {
+				if len(row) < width {
+					row = append(row[:len(row):len(row)], make([]any, width-len(row))...)
+				}
+				t.res.Rows = append(t.res.Rows, row)
+			}
+			t.res.Raw = append(t.res.Raw, g.raw)
+		}
+		po.tables = append(po.tables, t.res)
+	}
+	slices.SortStableFunc(po.unparsed, func(x, y orderedRaw) int { return x.at - y.at })
 	return po
+}
+
+// parsePool parses outputs on every core as a run streams them in, and
+// assembles them as they are parsed.
+type parsePool struct {
+	p       *parser
+	jobs    chan parseJob
+	done    chan parseDone
+	workers sync.WaitGroup
+	asm     *assembler
+	collect sync.WaitGroup
+}
+
+type parseJob struct {
+	at       int
+	o        RawOutput
+	platform string
+}
+
+type parseDone struct {
+	at int
+	pr parsed
+}
+
+// newParsePool starts workers, and one goroutine that assembles.
+func newParsePool(p *parser, workers int) *parsePool {
+	pp := &parsePool{p: p, jobs: make(chan parseJob, 256), done: make(chan parseDone, 256), asm: newAssembler(p.minScore)}
+	for range workers {
+		pp.workers.Go(func() {
+			for j := range pp.jobs {
+				pp.done <- parseDone{j.at, p.parseOne(j.o, j.platform)}
+			}
+		})
+	}
+	pp.collect.Go(func() {
+		for d := range pp.done {
+			pp.asm.add(d.pr, d.at)
+		}
+	})
+	return pp
+}
+
+// add queues an output; at orders it in the tables.
+func (pp *parsePool) add(o RawOutput, platform string, at int) {
+	pp.jobs <- parseJob{at: at, o: o, platform: platform}
+}
+
+// wait finishes parsing and returns the tables.
+func (pp *parsePool) wait() *parsedOutputs {
+	close(pp.jobs)
+	pp.workers.Wait()
+	close(pp.done)
+	pp.collect.Wait()
+	return pp.asm.finish()
 }
 
 // templateNames says which templates would parse each command on a
@@ -177,7 +300,7 @@ func (e *Env) templateNames(platform string, commands []string, forced []string)
 	if err != nil {
 		return "(" + err.Error() + ")"
 	}
-	p := &parser{lib: lib, forced: forced, chosen: map[[2]string]choice{}}
+	p := newParser(lib, forced, 0)
 	var names []string
 	for _, cmd := range commands {
 		c := p.choose(platform, cmd)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mattn/go-runewidth"
 	"io"
 	"maps"
 	"slices"
@@ -275,6 +276,9 @@ func renderTable(w io.Writer, r *Result, width int) error {
 	for i, c := range r.Columns[:ncols] {
 		header[i] = strings.ToUpper(c)
 	}
+	if len(r.Rows) > bigTable {
+		return renderBigTable(w, header, r.Rows, width)
+	}
 	opts := []tablewriter.Option{
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Borders: tw.BorderNone,
@@ -494,4 +498,99 @@ func distinctCommands(outs []RawOutput) int {
 		seen[o.Command] = true
 	}
 	return len(seen)
+}
+
+// bigTable is the row count above which tables skip tablewriter: it
+// lays a table out in memory many times over (seconds and gigabytes for
+// the 300,000 ARP entries of a thousand switches), where the same columns
+// can be streamed once their widths are known.
+const bigTable = 2000
+
+// renderBigTable prints a large table in the same style as renderTable:
+// upper-case headers, columns two spaces apart, no borders. Columns wider
+// than the terminal allows are cut with an ellipsis.
+func renderBigTable(w io.Writer, header []string, rows [][]any, width int) error {
+	n := len(header)
+	cells := make([][]string, len(rows))
+	widths := make([]int, n)
+	for i, h := range header {
+		widths[i] = displayWidth(h)
+	}
+	for i, row := range rows {
+		line := make([]string, n)
+		for j := range n {
+			if j < len(row) {
+				line[j] = strings.Map(flatSpace, cellString(row[j], ", "))
+				widths[j] = max(widths[j], displayWidth(line[j]))
+			}
+		}
+		cells[i] = line
+	}
+	fitWidths(widths, width)
+	b := bufio.NewWriterSize(w, 64*1024)
+	writeRow := func(line []string) {
+		var out strings.Builder
+		for j, c := range line {
+			if displayWidth(c) > widths[j] {
+				c = runewidth.Truncate(c, widths[j], "…")
+			}
+			out.WriteString(c)
+			if j < n-1 {
+				out.WriteString(strings.Repeat(" ", widths[j]-displayWidth(c)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(out.String(), " "))
+		b.WriteByte('\n')
+	}
+	writeRow(header)
+	for _, line := range cells {
+		writeRow(line)
+	}
+	return b.Flush()
+}
+
+// flatSpace keeps a cell on one line.
+func flatSpace(r rune) rune {
+	if r == '\n' || r == '\t' || r == '\r' {
+		return ' '
+	}
+	return r
+}
+
+// fitWidths narrows the widest columns until the table fits the terminal
+// (width 0: no terminal, no limit). A column keeps at least 8 characters.
+func fitWidths(widths []int, width int) {
+	if width <= 0 {
+		return
+	}
+	total := func() int {
+		t := 0
+		for _, w := range widths {
+			t += w + 2
+		}
+		return t - 2
+	}
+	for total() > width {
+		widest := 0
+		for i, w := range widths {
+			if w > widths[widest] {
+				widest = i
+			}
+		}
+		if widths[widest] <= 8 {
+			return
+		}
+		widths[widest]--
+	}
+}
+
+// displayWidth is how many terminal columns s takes; most cells are ASCII,
+// whose width is their length.
+func displayWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return runewidth.StringWidth(s)
+		}
+	}
+	return len(s)
 }

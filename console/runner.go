@@ -150,6 +150,11 @@ func (e *Env) runCommand(ctx context.Context, text string) error {
 
 // run runs a parsed command, its stages, and prints what results.
 func (e *Env) run(ctx context.Context, c *Call) error {
+	if !c.Cmd.Stage {
+		// The result this command makes replaces the last one; letting the
+		// old one go now keeps two exec results from living at once.
+		e.last = nil
+	}
 	res, runErr := c.Cmd.Run(ctx, e, c)
 	if res == nil {
 		if runErr != nil {
@@ -192,8 +197,7 @@ func (e *Env) print(res *Result) error {
 // commandError prefixes an error with the command's name unless it is
 // already positioned.
 func commandError(cmd *Command, err error) error {
-	var ue *usageError
-	if errors.As(err, &ue) && strings.HasPrefix(ue.msg, cmd.Name+":") {
+	if strings.HasPrefix(err.Error(), cmd.Name+":") {
 		return err
 	}
 	return fmt.Errorf("%s: %w", cmd.Name, err)

@@ -42,11 +42,15 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []A
 	}
 	s := &session{target: t.Name, addr: t.Addr(), client: client, cred: cred, platform: p,
 		opened: time.Now(), lastUsed: time.Now(), dead: make(chan struct{})}
-	go func() {
-		_ = client.Wait()
-		close(s.dead)
-	}()
+	if !p.Exec {
+		s.dead = nil // set from the shell by prepare
+	}
 	if p.Exec {
+		// Exec sessions have no shell whose end would tell.
+		go func() {
+			_ = client.Wait()
+			close(s.dead)
+		}()
 		return s, attempts, nil
 	}
 	if err := s.prepare(ctx, to, t); err != nil {
@@ -63,6 +67,9 @@ func (s *session) prepare(ctx context.Context, to Timeouts, t *Target) error {
 		return classify(ctx, "login", to.Prompt, err)
 	}
 	s.sh = sh
+	// The shell's reader ends when the connection does: that is how a
+	// dead session shows, without a goroutine waiting on the client.
+	s.dead = sh.done
 	var override *regexp.Regexp
 	if t.Prompt != "" {
 		if override, err = regexp.Compile(t.Prompt); err != nil {
@@ -219,12 +226,15 @@ func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (st
 
 // alive reports whether the session can still take commands.
 func (s *session) alive() bool {
+	if s.dead == nil {
+		return false
+	}
 	select {
 	case <-s.dead:
 		return false
 	default:
+		return true
 	}
-	return s.sh == nil || s.sh.alive()
 }
 
 func (s *session) close() {

@@ -54,6 +54,13 @@ func openShell(client *ssh.Client, p *Platform) (*shell, error) {
 		sess.Close()
 		return nil, err
 	}
+	// With a terminal, a device writes everything to stdout. Taking the
+	// stderr pipe (and leaving it) spares a copying goroutine per session,
+	// which a thousand sessions feel in every garbage collection.
+	if _, err := sess.StderrPipe(); err != nil {
+		sess.Close()
+		return nil, err
+	}
 	if err := sess.Shell(); err != nil {
 		sess.Close()
 		return nil, fmt.Errorf("start shell: %w", err)
@@ -64,7 +71,9 @@ func openShell(client *ssh.Client, p *Platform) (*shell, error) {
 }
 
 func (s *shell) readLoop(r io.Reader) {
-	b := make([]byte, 32*1024)
+	// Small: a thousand sessions each keep one. Big outputs just take
+	// more reads.
+	b := make([]byte, 4*1024)
 	for {
 		n, err := r.Read(b)
 		if n > 0 {
@@ -87,15 +96,6 @@ func (s *shell) readLoop(r io.Reader) {
 }
 
 func (s *shell) close() { s.sess.Close() }
-
-func (s *shell) alive() bool {
-	select {
-	case <-s.done:
-		return false
-	default:
-		return true
-	}
-}
 
 func (s *shell) send(text string) error {
 	if _, err := io.WriteString(s.stdin, text); err != nil {
@@ -266,17 +266,44 @@ func stripANSI(b []byte) []byte {
 // them, LF line ends. paged says whether the pager was answered.
 func cleanOutput(raw []byte, cmd string, pager *regexp.Regexp, paged bool) string {
 	raw = stripANSI(raw)
-	text := string(raw)
-	// Most outputs only need their CRLFs turned into LFs; only a lone CR or
-	// a backspace (pagers erasing themselves) needs the terminal emulated.
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	emulate := strings.ContainsAny(text, "\r\b")
+	// One pass turns CRLF into LF; a CR or backspace left over means a
+	// pager erased itself and the terminal must be emulated.
+	var b strings.Builder
+	b.Grow(len(raw))
+	emulate := false
+	for i, c := range raw {
+		switch c {
+		case '\r':
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				continue
+			}
+			emulate = true
+		case '\b':
+			emulate = true
+		}
+		b.WriteByte(c)
+	}
+	text := b.String()
+	if emulate || (paged && pager != nil) {
+		text = emulateLines(text, pager, paged)
+	}
+	// The first line is the echo of the command, the last one the prompt.
+	if i := strings.IndexByte(text, '\n'); i >= 0 && strings.HasSuffix(strings.TrimSpace(text[:i]), strings.TrimSpace(cmd)) {
+		text = text[i+1:]
+	}
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		return text[:i+1]
+	}
+	return ""
+}
+
+// emulateLines applies the terminal's overstriking and drops pager prompts,
+// line by line.
+func emulateLines(text string, pager *regexp.Regexp, paged bool) string {
 	lines := strings.Split(text, "\n")
 	out := lines[:0]
 	for _, l := range lines {
-		if emulate {
-			l = overstrike(l)
-		}
+		l = overstrike(l)
 		if paged && pager != nil {
 			if loc := pager.FindStringIndex(l); loc != nil {
 				l = l[:loc[0]] + l[loc[1]:]
@@ -287,18 +314,7 @@ func cleanOutput(raw []byte, cmd string, pager *regexp.Regexp, paged bool) strin
 		}
 		out = append(out, l)
 	}
-	// The first line is the echo of the command.
-	if len(out) > 0 && strings.HasSuffix(strings.TrimSpace(out[0]), strings.TrimSpace(cmd)) {
-		out = out[1:]
-	}
-	// The last line is the prompt.
-	if len(out) > 0 {
-		out = out[:len(out)-1]
-	}
-	if len(out) == 0 {
-		return ""
-	}
-	return strings.Join(out, "\n") + "\n"
+	return strings.Join(out, "\n")
 }
 
 // overstrike applies carriage returns and backspaces the way a terminal

@@ -10,13 +10,13 @@ import (
 var eosCommands = append(append(ciscoSessionCommands(), enableCommands()...),
 	command{words: "show version", data: true, run: show(eosVersion)},
 	command{words: "show clock", run: show(eosClock)},
-	command{words: "show ip arp", data: true, run: show(eosARP)},
-	command{words: "show arp", data: true, run: show(eosARP)},
-	command{words: "show mac address-table", data: true, run: show(eosMAC)},
-	command{words: "show interfaces status", data: true, run: show(eosInterfacesStatus)},
-	command{words: "show ip interface brief", data: true, run: show(eosIPInterfaceBrief)},
-	command{words: "show lldp neighbors", data: true, run: show(eosLLDP)},
-	command{words: "show running-config", priv: true, data: true, run: show(eosRunningConfig)},
+	command{words: "show ip arp", data: true, run: static("eosARP", eosARP)},
+	command{words: "show arp", data: true, run: static("eosARP", eosARP)},
+	command{words: "show mac address-table", data: true, run: static("eosMAC", eosMAC)},
+	command{words: "show interfaces status", data: true, run: static("eosInterfacesStatus", eosInterfacesStatus)},
+	command{words: "show ip interface brief", data: true, run: static("eosIPInterfaceBrief", eosIPInterfaceBrief)},
+	command{words: "show lldp neighbors", data: true, run: static("eosLLDP", eosLLDP)},
+	command{words: "show running-config", priv: true, data: true, run: static("eosRunningConfig", eosRunningConfig)},
 )
 
 func eosVersion(m *model, now time.Time) string {

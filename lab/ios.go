@@ -11,12 +11,12 @@ import (
 var iosCommands = append(append(ciscoSessionCommands(), enableCommands()...),
 	command{words: "show version", data: true, run: show(iosVersion)},
 	command{words: "show clock", run: show(iosClock)},
-	command{words: "show ip arp", data: true, run: show(iosARP)},
-	command{words: "show arp", data: true, run: show(iosARP)},
-	command{words: "show mac address-table", data: true, run: show(iosMAC)},
-	command{words: "show interfaces status", data: true, run: show(iosInterfacesStatus)},
-	command{words: "show ip interface brief", data: true, run: show(iosIPInterfaceBrief)},
-	command{words: "show lldp neighbors", data: true, run: show(iosLLDP)},
+	command{words: "show ip arp", data: true, run: static("iosARP", iosARP)},
+	command{words: "show arp", data: true, run: static("iosARP", iosARP)},
+	command{words: "show mac address-table", data: true, run: static("iosMAC", iosMAC)},
+	command{words: "show interfaces status", data: true, run: static("iosInterfacesStatus", iosInterfacesStatus)},
+	command{words: "show ip interface brief", data: true, run: static("iosIPInterfaceBrief", iosIPInterfaceBrief)},
+	command{words: "show lldp neighbors", data: true, run: static("iosLLDP", iosLLDP)},
 	command{words: "show running-config", priv: true, data: true, run: show(iosRunningConfig)},
 )
 

@@ -15,14 +15,14 @@ var junosCommands = []command{
 	{words: "set cli terminal <word>", run: nothing},
 	{words: "exit", run: nothing},
 	{words: "quit", run: nothing},
-	{words: "show version", data: true, run: show(junosVersion)},
+	{words: "show version", data: true, run: static("junosVersion", junosVersion)},
 	{words: "show system uptime", run: show(junosUptime)},
 	{words: "show arp", data: true, run: show(junosARP(true))},
 	{words: "show arp no-resolve", data: true, run: show(junosARP(false))},
-	{words: "show ethernet-switching table", data: true, run: show(junosSwitchingTable)},
-	{words: "show interfaces terse", data: true, run: show(junosInterfacesTerse)},
-	{words: "show lldp neighbors", data: true, run: show(junosLLDP)},
-	{words: "show configuration", data: true, run: show(junosConfiguration)},
+	{words: "show ethernet-switching table", data: true, run: static("junosSwitchingTable", junosSwitchingTable)},
+	{words: "show interfaces terse", data: true, run: static("junosInterfacesTerse", junosInterfacesTerse)},
+	{words: "show lldp neighbors", data: true, run: static("junosLLDP", junosLLDP)},
+	{words: "show configuration", data: true, run: static("junosConfiguration", junosConfiguration)},
 }
 
 func junosScreenLength(s *shell, a []string) string {

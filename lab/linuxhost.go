@@ -18,7 +18,7 @@ var linuxCommands = []command{
 	{words: "date", run: show(func(_ *model, now time.Time) string { return now.UTC().Format("Mon Jan _2 15:04:05 MST 2006") + "\n" })},
 	{words: "uptime", run: show(linuxUptime)},
 	{words: "ip <rest>", data: true, run: linuxIP},
-	{words: "arp <rest>", data: true, run: show(linuxARP)},
+	{words: "arp <rest>", data: true, run: static("linuxARP", linuxARP)},
 	{words: "cat /etc/os-release", run: func(*shell, []string) string { return osRelease }},
 	{words: "echo <rest>", run: func(_ *shell, a []string) string { return strings.Join(a, " ") + "\n" }},
 	// What scripts and clients send to tame a shell: harmless and silent.

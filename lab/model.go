@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"net/netip"
+	"sync"
 	"time"
 )
 
@@ -29,6 +30,9 @@ type model struct {
 	arps    []arpEntry
 	nbrs    []neighbor
 	rev     revisions
+
+	// rendered keeps outputs built from the model alone, by renderer.
+	rendered sync.Map
 }
 
 type ifKind int

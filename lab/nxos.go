@@ -11,12 +11,12 @@ import (
 var nxosCommands = append(ciscoSessionCommands(),
 	command{words: "show version", data: true, run: show(nxosVersion)},
 	command{words: "show clock", run: show(nxosClock)},
-	command{words: "show ip arp", data: true, run: show(nxosARP)},
-	command{words: "show mac address-table", data: true, run: show(nxosMAC)},
-	command{words: "show interface status", data: true, run: show(nxosInterfaceStatus)},
-	command{words: "show interfaces status", data: true, run: show(nxosInterfaceStatus)},
-	command{words: "show ip interface brief", data: true, run: show(nxosIPInterfaceBrief)},
-	command{words: "show lldp neighbors", data: true, run: show(nxosLLDP)},
+	command{words: "show ip arp", data: true, run: static("nxosARP", nxosARP)},
+	command{words: "show mac address-table", data: true, run: static("nxosMAC", nxosMAC)},
+	command{words: "show interface status", data: true, run: static("nxosInterfaceStatus", nxosInterfaceStatus)},
+	command{words: "show interfaces status", data: true, run: static("nxosInterfaceStatus", nxosInterfaceStatus)},
+	command{words: "show ip interface brief", data: true, run: static("nxosIPInterfaceBrief", nxosIPInterfaceBrief)},
+	command{words: "show lldp neighbors", data: true, run: static("nxosLLDP", nxosLLDP)},
 	command{words: "show running-config", data: true, run: show(nxosRunningConfig)},
 )
 

@@ -92,6 +92,22 @@ func show(f func(m *model, now time.Time) string) func(*shell, []string) string 
 	return func(s *shell, _ []string) string { return f(s.model(), s.now()) }
 }
 
+// static wraps a renderer whose output depends on the model alone (not
+// the time): the text is built once per model and kept with it, as a
+// thousand-device benchmark would otherwise spend the lab's CPU rendering
+// the same ARP tables again for every run.
+func static(key string, f func(m *model, now time.Time) string) func(*shell, []string) string {
+	return func(s *shell, _ []string) string {
+		m := s.model()
+		if v, ok := m.rendered.Load(key); ok {
+			return v.(string)
+		}
+		text := f(m, time.Time{})
+		m.rendered.Store(key, text)
+		return text
+	}
+}
+
 // ciscoSessionCommands are the terminal and session commands every
 // Cisco-like CLI accepts, including what Netmiko sends while preparing a
 // session.

@@ -26,6 +26,12 @@ type device struct {
 	keyMu       sync.Mutex
 	keyRotation int
 	key         ssh.Signer // derived on first connection, then kept
+
+	// model is the last model built, kept while the touch revisions stay:
+	// outputs are rebuilt from it, the model (hundreds of ARP entries) is
+	// not. It is never changed once built, so sessions share it.
+	modelMu sync.Mutex
+	model   *model
 }
 
 // accept serves connections until the listener is closed.

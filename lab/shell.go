@@ -48,9 +48,21 @@ func (s *shell) prompt() string {
 // revisions as they are now.
 func (s *shell) model() *model {
 	if s.m == nil {
-		s.m = buildModel(s.dev, s.dev.lab.state.get(s.dev.Name))
+		s.m = s.dev.currentModel()
 	}
 	return s.m
+}
+
+// currentModel returns the device's model for its touch revisions now,
+// building it only when they changed.
+func (d *device) currentModel() *model {
+	rev := d.lab.state.get(d.Name)
+	d.modelMu.Lock()
+	defer d.modelMu.Unlock()
+	if d.model == nil || d.model.rev != rev {
+		d.model = buildModel(d, rev)
+	}
+	return d.model
 }
 
 // now is the device's clock.

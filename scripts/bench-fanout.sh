@@ -9,7 +9,7 @@ vc=$(realpath "${1:-bin/vc}")
 n=${2:-1000}
 sample=${3:-36}
 work=$(mktemp -d)
-port=$((30000 + RANDOM % 20000))
+port=$((11000 + RANDOM % 20000)) # below the ephemeral range, where client sockets in TIME-WAIT cannot block a listener
 lab_pid=
 cleanup() { [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
