@@ -11,16 +11,17 @@ import (
 	"vc/templates"
 )
 
-// labServed are the commands the lab serves with a built-in template,
-// by platform. (Junos serves no clock or interfaces-status table worth a
-// template, routers running XR have no MAC table.)
+// labServed are the commands the lab serves, by platform, but for the
+// configurations: every one has a built-in template. (Routers running XR
+// have no MAC table or switch-port status; Junos asks for its clock with
+// show system uptime and its interfaces with show interfaces terse.)
 var labServed = map[string][]string{
 	"arista_eos":    {"show version", "show ip arp", "show mac address-table", "show interfaces status", "show ip interface brief", "show lldp neighbors", "show clock"},
 	"cisco_ios":     {"show version", "show ip arp", "show mac address-table", "show interfaces status", "show ip interface brief", "show lldp neighbors", "show clock"},
-	"cisco_nxos":    {"show version", "show ip arp", "show mac address-table", "show interface status", "show ip interface brief", "show lldp neighbors", "show clock"},
-	"cisco_xr":      {"show version", "show arp", "show ip interface brief", "show lldp neighbors", "show clock"},
-	"juniper_junos": {"show version", "show arp no-resolve", "show ethernet-switching table", "show lldp neighbors"},
-	"linux":         {"uname -a"},
+	"cisco_nxos":    {"show version", "show ip arp", "show mac address-table", "show interface status", "show interfaces status", "show ip interface brief", "show lldp neighbors", "show clock"},
+	"cisco_xr":      {"show version", "show arp", "show ip interface brief", "show ipv4 interface brief", "show lldp neighbors", "show clock"},
+	"juniper_junos": {"show version", "show arp", "show arp no-resolve", "show ethernet-switching table", "show lldp neighbors", "show system uptime", "show interfaces terse"},
+	"linux":         {"uname -a", "arp -a", "arp -an", "ip address show", "ip addr", "ip a"},
 }
 
 // TestBuiltinTemplatesReadLabOutput: every built-in template reads what the
