@@ -24,6 +24,7 @@ func execCommands() []*Command {
 				{Name: "cred", Value: "NAME", Help: "try this credential first"},
 				{Name: "timeout", Value: "DURATION", Help: "time each command may take (default 30s)"},
 				{Name: "connect-timeout", Value: "DURATION", Help: "time to connect and log in (default 10s)"},
+				{Name: "run-timeout", Value: "DURATION", Help: "time the whole run may take; devices not done by then fail (default: no limit)"},
 				{Name: "workers", Value: "N", Help: fmt.Sprintf("devices talked to at once (default %d)", engine.DefaultWorkers)},
 				{Name: "raw", Help: "show the raw output, do not parse it"},
 				{Name: "template", Value: "NAME", Help: "parse with this template (see templates list), not the index's choice"},
@@ -84,6 +85,7 @@ type execRequest struct {
 	devices  []string
 	cred     string
 	timeouts engine.Timeouts
+	overall  time.Duration
 	workers  int
 	raw      bool
 	json     bool
@@ -113,6 +115,9 @@ func runExec(ctx context.Context, e *Env, c *Call) (*Result, error) {
 		return nil, err
 	}
 	req.timeouts.Handshake = req.timeouts.Connect
+	if req.overall, err = c.Duration("run-timeout", 0); err != nil {
+		return nil, err
+	}
 	if req.workers, err = c.Int("workers", 0); err != nil {
 		return nil, err
 	}

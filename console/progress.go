@@ -11,7 +11,9 @@ import (
 // rate and elapsed time. It shows nothing when stderr is not a terminal,
 // so redirected output stays clean.
 type progress struct {
-	bar *progressbar.ProgressBar
+	bar  *progressbar.ProgressBar
+	stop chan struct{}
+	done chan struct{}
 }
 
 func (e *Env) newProgress(total int) *progress {
@@ -31,7 +33,23 @@ func (e *Env) newProgress(total int) *progress {
 		progressbar.OptionEnableColorCodes(false),
 		progressbar.OptionSetDescription("running"),
 	)
-	return &progress{bar: bar}
+	p := &progress{bar: bar, stop: make(chan struct{}), done: make(chan struct{})}
+	// The bar only redraws when a device finishes; a ticker keeps the
+	// elapsed time moving, and shows the last count, while devices hang.
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+				_ = bar.RenderBlank()
+			}
+		}
+	}()
+	return p
 }
 
 // step counts one more device finished.
@@ -50,6 +68,8 @@ func (p *progress) finish() {
 	if p.bar == nil {
 		return
 	}
+	close(p.stop)
+	<-p.done
 	_ = p.bar.Finish()
 	_ = p.bar.Clear()
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vc/lab"
 )
 
 func freePort(t *testing.T) int {
@@ -77,4 +79,67 @@ func TestREPLInTerminal(t *testing.T) {
 	if err != nil || !strings.Contains(string(hist), "select *\n") {
 		t.Errorf("history: %v\n%s", err, hist)
 	}
+}
+
+// TestExecInTerminal: at the console, exec shows a live progress bar,
+// asks before running on more devices than max-targets, and Ctrl-C stops a
+// run with devices hanging mid-output, keeps what finished and returns to
+// the prompt.
+func TestExecInTerminal(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	l, err := lab.Start(ctx, lab.Options{Devices: 6, Listen: "127.0.0.1", Port: 0, Platforms: []string{"cisco_nxos"},
+		User: "admin", Password: "admin", Seed: 3, Faults: lab.Faults{Hang: 0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	inv := filepath.Join(dir, "lab.csv")
+	f, err := os.Create(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.WriteInventory(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	s := startTmuxSession(t, ctx, dir, filepath.Join(dir, "home"))
+	s.typeLine("device import " + inv)
+	s.waitFor("imported", 1)
+	s.typeLine(cheapInit)
+	s.waitFor("new vault password: ", 1)
+	s.typeLine("Exec-Term-Vault-1")
+	s.waitFor("again, to confirm: ", 1)
+	s.typeLine("Exec-Term-Vault-1")
+	s.waitFor("vault initialized", 1)
+	s.typeLine("cred add lab --user admin --default")
+	s.waitFor("password for lab: ", 1)
+	s.typeLine("admin")
+	s.waitFor("added credential lab", 1)
+	s.typeLine("select *")
+	s.waitFor("vc [6]> ", 1)
+
+	// More devices than max-targets: vc asks, and no means no.
+	s.typeLine("set max-targets 2")
+	s.typeLine("exec show clock")
+	s.waitFor(`run "show clock" on 6 devices (more than max-targets 2)? [y/N] `, 1)
+	s.typeLine("n")
+	s.waitFor("not run", 1)
+	s.typeLine("set max-targets 500")
+
+	// Three devices hang mid-output: the bar shows the other three done.
+	s.typeLine("exec show ip arp")
+	s.waitFor("3/6", 1)
+	s.tmux("send-keys", "-t", "vc", "C-c")
+	scr := s.waitFor("(interrupted)", 1)
+	if !strings.Contains(scr, "3 ok, 3 failed") {
+		t.Errorf("summary after Ctrl-C:\n%s", scr)
+	}
+	s.waitFor("interrupted\n", 1)
+	s.typeLine("failures |> count by kind")
+	s.waitFor("canceled", 1)
+	s.typeLine("echo still at the console")
+	s.waitFor("still at the console", 2)
 }

@@ -21,7 +21,7 @@ type targetInfo struct {
 // done releases what the credentials hold (an ssh-agent connection) once
 // the run is over.
 func (e *Env) plan(ctx context.Context, req *execRequest) (plan engine.Plan, info map[string]targetInfo, done func(), err error) {
-	plan = engine.Plan{Commands: req.commands, Timeouts: req.timeouts, Workers: req.workers, GroupLimits: map[string]int{}}
+	plan = engine.Plan{Commands: req.commands, Timeouts: req.timeouts, Overall: req.overall, Workers: req.workers, GroupLimits: map[string]int{}}
 	info = make(map[string]targetInfo, len(req.devices))
 	var devs []*store.Device
 	var platforms map[string]*store.Platform

@@ -302,6 +302,52 @@ func TestRejectedCommand(t *testing.T) {
 	}
 }
 
+// TestPromptNotFound: a prompt pattern the device never shows fails the
+// device after the prompt timeout, saying what it saw instead.
+func TestPromptNotFound(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_nxos"}, Devices: 1})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	tg := targetOf(d)
+	tg.Prompt = `^never-this-prompt>$`
+	to := quick()
+	to.Prompt = 500 * time.Millisecond
+	res := r.Collect(context.Background(), Plan{Targets: []Target{tg}, Commands: []string{"show clock"}, Timeouts: to})[d.Name]
+	if res.Err == nil || res.Err.Kind != KindPrompt || !strings.HasPrefix(res.Err.Reason, "prompt not found after 500ms (last line \"") {
+		t.Fatalf("got %v", res.Err)
+	}
+}
+
+// TestOverallTimeout: the run's own deadline fails the devices still
+// talking, and only those.
+func TestOverallTimeout(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 4, Faults: lab.Faults{Hang: 0.5}})
+	r := newTestRunner(t, 0)
+	var targets []Target
+	for _, d := range l.Devices() {
+		targets = append(targets, targetOf(d))
+	}
+	start := time.Now()
+	results := r.Collect(context.Background(), Plan{Targets: targets, Commands: []string{"show ip arp"}, Timeouts: DefaultTimeouts(), Overall: 700 * time.Millisecond})
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("run took %v with a 700ms deadline", took)
+	}
+	ok, timedOut := 0, 0
+	for _, res := range results {
+		switch {
+		case res.Err == nil:
+			ok++
+		case res.Err.Kind == KindTimeout && strings.Contains(res.Err.Reason, "the run's time ran out"):
+			timedOut++
+		default:
+			t.Errorf("%s: %v", res.Target, res.Err)
+		}
+	}
+	if ok != 2 || timedOut != 2 {
+		t.Errorf("ok %d, timed out %d; want 2 and 2", ok, timedOut)
+	}
+}
+
 // TestConnectionRefused is not an authentication failure: the next
 // credential is not tried.
 func TestConnectionRefused(t *testing.T) {

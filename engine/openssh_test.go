@@ -31,6 +31,11 @@ type sshdFixture struct {
 // startSSHD starts /usr/sbin/sshd for one test. It needs root (to make a
 // user and let sshd check passwords); it skips with the reason otherwise.
 func startSSHD(t *testing.T) *sshdFixture {
+	return startSSHDWith(t, "PasswordAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM no\n")
+}
+
+// startSSHDWith starts sshd with auth lines of the test's choosing.
+func startSSHDWith(t *testing.T, auth string) *sshdFixture {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("OpenSSH test skipped: needs root to create a user and run sshd")
@@ -73,13 +78,10 @@ func startSSHD(t *testing.T) *sshdFixture {
 ListenAddress 127.0.0.1
 HostKey %s
 PidFile %s
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
 PubkeyAuthentication yes
-UsePAM no
 StrictModes no
 AllowUsers %s
-`, f.port, filepath.Join(dir, "host_key"), filepath.Join(dir, "sshd.pid"), f.user)
+%s`, f.port, filepath.Join(dir, "host_key"), filepath.Join(dir, "sshd.pid"), f.user, auth)
 	cfgPath := filepath.Join(dir, "sshd_config")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -204,4 +206,22 @@ func atoiOr(s string) int {
 	n := 0
 	fmt.Sscan(s, &n)
 	return n
+}
+
+// TestOpenSSHKeyboardInteractive: a server that only asks its questions
+// (keyboard-interactive through PAM, as many devices do) gets the password.
+func TestOpenSSHKeyboardInteractive(t *testing.T) {
+	if _, err := os.Stat("/etc/pam.d/sshd"); err != nil {
+		t.Skip("keyboard-interactive test skipped: no PAM configuration for sshd (/etc/pam.d/sshd)")
+	}
+	f := startSSHDWith(t, "PasswordAuthentication no\nKbdInteractiveAuthentication yes\nUsePAM yes\n")
+	r := newTestRunner(t, 0)
+	right := Credential{Name: "right", User: f.user, Password: f.password}
+	res := r.Collect(context.Background(), Plan{Targets: []Target{f.target(right)}, Commands: []string{"id -un"}, Timeouts: quick()})["openssh"]
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if got := res.Outputs[0].Text; got != f.user+"\n" {
+		t.Errorf("id -un: %q", got)
+	}
 }

@@ -1,0 +1,138 @@
+package inventory
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"vc/store"
+)
+
+func TestReadCSVPositions(t *testing.T) {
+	in := "\ufeffname,ip,port\n# a comment\nsw1,10.0.0.1,22\nsw2,10.0.0.2,99999\n\"sw3\",\"fe80::1\",\"\"\nsw1,10.0.0.4,22\n"
+	_, err := ReadCSV("x.csv", strings.NewReader(in))
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		t.Fatalf("want an ImportError, got %v", err)
+	}
+	want := []string{
+		`line 4, column 14 (port): port "99999" is not a number between 1 and 65535`,
+		`line 6, column 1 (name): duplicate device name "sw1" (first on line 3)`,
+	}
+	if len(ie.Errors) != len(want) {
+		t.Fatalf("errors: %v", ie.Errors)
+	}
+	for i, w := range want {
+		if got := ie.Errors[i].Error(); got != w {
+			t.Errorf("error %d: %q, want %q", i, got, w)
+		}
+	}
+}
+
+func TestReadCSVDefaults(t *testing.T) {
+	rows, err := ReadCSV("x.csv", strings.NewReader("ip,name,tags,fields.rack\n10.0.0.1,sw1,a;b;a,r1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := rows[0].Device
+	if d.Name != "sw1" || d.Port != 22 || d.Status != "active" || strings.Join(d.Tags, ",") != "a,b" || d.Fields["rack"] != "r1" {
+		t.Errorf("device %+v", d)
+	}
+	if strings.Join(rows[0].Set, ",") != "ip,name,tags,fields.rack" {
+		t.Errorf("set %v", rows[0].Set)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	devs := []*store.Device{
+		{Name: "core-1", Vendor: "arista", Site: "usa", Tags: []string{"pci"}, Port: 22},
+		{Name: "leaf-1", Vendor: "cisco", Site: "usa", Fields: map[string]string{"rack": "r1"}, Port: 2222},
+		{Name: "leaf-2", Vendor: "arista", Site: "emea", Port: 22},
+	}
+	for src, want := range map[string]string{
+		`vendor == "arista" && site == "usa"`:         "core-1",
+		`name matches "^leaf-" && port > 1000`:        "leaf-1",
+		`"pci" in tags`:                               "core-1",
+		`fields.rack == "r1"`:                         "leaf-1",
+		`site in ["usa", "emea"] && !("pci" in tags)`: "leaf-1,leaf-2",
+	} {
+		f, err := Compile(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		got, err := f.Select(devs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, d := range got {
+			names = append(names, d.Name)
+		}
+		if strings.Join(names, ",") != want {
+			t.Errorf("%s: %v, want %s", src, names, want)
+		}
+	}
+	_, err := Compile("vendor = \"x\"")
+	var ee *ExprError
+	if !errors.As(err, &ee) || ee.Line != 1 || ee.Column < 1 {
+		t.Errorf("bad expression: %v", err)
+	}
+	if !strings.Contains(err.Error(), "\n  vendor = \"x\"\n") {
+		t.Errorf("no snippet: %q", err)
+	}
+}
+
+// TestPlanImportMerge: a re-import changes only the columns the file has,
+// and an empty vendor keeps the platform's.
+func TestPlanImportMerge(t *testing.T) {
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	first, err := ReadCSV("a.csv", strings.NewReader("name,ip,platform,site\nsw1,10.0.0.1,cisco_ios,usa\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		p, err := PlanImport(tx, first)
+		if err != nil {
+			return err
+		}
+		if len(p.Create) != 1 || len(p.NewRefs) != 1 || p.NewRefs[0] != "site usa" {
+			t.Errorf("plan %+v", p)
+		}
+		return p.Apply(tx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := ReadCSV("b.csv", strings.NewReader("name,ip,status,vendor\nsw1,10.0.0.1,offline,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		p, err := PlanImport(tx, second)
+		if err != nil {
+			return err
+		}
+		if len(p.Update) != 1 || len(p.Update[0].Fields) != 1 || p.Update[0].Fields[0].Field != "status" {
+			t.Errorf("update %+v", p.Update)
+		}
+		if err := p.Apply(tx); err != nil {
+			return err
+		}
+		d, err := store.Get[store.Device](tx, "sw1")
+		if err != nil {
+			return err
+		}
+		if d.Site != "usa" || d.Platform != "cisco_ios" || d.Vendor != "cisco" || d.Status != "offline" {
+			t.Errorf("after re-import: %+v", d)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
