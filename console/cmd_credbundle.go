@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"vc/store"
 	"vc/vault"
@@ -167,7 +168,7 @@ func importEntries(t *store.Tx, k *vault.Key, entries []vault.BundleEntry, force
 		}
 	}
 	if len(clash) > 0 && !force {
-		return fmt.Errorf("credentials already here: %s; nothing imported (--force replaces them)", joinNames(clash))
+		return fmt.Errorf("credentials already here: %s; nothing imported (--force replaces them)", strings.Join(clash, ", "))
 	}
 	for _, en := range entries {
 		cr := &store.Credential{Name: en.Name, User: en.User, Kind: store.CredKind(en.Kind), KeyFile: en.KeyFile,
@@ -198,15 +199,4 @@ func importEntries(t *store.Tx, k *vault.Key, entries []vault.BundleEntry, force
 		}
 	}
 	return nil
-}
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
-	}
-	return s
 }

@@ -71,21 +71,7 @@ func deviceCommands() []*Command {
 				if d.Address == "" {
 					return nil, usagef("device add: ip=ADDRESS is required")
 				}
-				return nil, e.Store.Update(ctx, func(t *store.Tx) error {
-					if t.Has(k, d.Name) {
-						return fmt.Errorf("device %q already exists; change it with device edit", d.Name)
-					}
-					created, err := store.Ensure(t, d)
-					if err != nil {
-						return err
-					}
-					if err := store.Put(t, d); err != nil {
-						return err
-					}
-					e.sayCreated(created)
-					e.saidf("added device %s", d.Name)
-					return nil
-				})
+				return nil, e.addRecord(ctx, d)
 			},
 		},
 		{
@@ -187,21 +173,7 @@ func kindCommands(kd kindDoc) []*Command {
 				if err := setAttrs(rec, c.Args[1:]); err != nil {
 					return nil, err
 				}
-				return nil, e.Store.Update(ctx, func(t *store.Tx) error {
-					if t.Has(k, c.Args[0]) {
-						return fmt.Errorf("%s %q already exists; change it with %s edit", k, c.Args[0], k)
-					}
-					created, err := store.Ensure(t, rec)
-					if err != nil {
-						return err
-					}
-					if err := store.Put(t, rec); err != nil {
-						return err
-					}
-					e.sayCreated(created)
-					e.saidf("added %s %s", k, c.Args[0])
-					return nil
-				})
+				return nil, e.addRecord(ctx, rec)
 			},
 		},
 		{
@@ -258,6 +230,27 @@ func setAttrs(rec store.Entity, args []string) error {
 		}
 	}
 	return nil
+}
+
+// addRecord creates a new record, and the sites, roles, platforms and
+// vendors it names that do not exist yet, saying what it made.
+func (e *Env) addRecord(ctx context.Context, rec store.Entity) error {
+	k, name := rec.Kind(), rec.Key()
+	return e.Store.Update(ctx, func(t *store.Tx) error {
+		if t.Has(k, name) {
+			return fmt.Errorf("%s %q already exists; change it with %s edit", k, name, k)
+		}
+		created, err := store.Ensure(t, rec)
+		if err != nil {
+			return err
+		}
+		if err := store.Put(t, rec); err != nil {
+			return err
+		}
+		e.sayCreated(created)
+		e.saidf("added %s %s", k, name)
+		return nil
+	})
 }
 
 func (e *Env) sayCreated(created []string) {

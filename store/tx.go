@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -304,21 +305,10 @@ func describeRefs(refs []Ref) string {
 		s += fmt.Sprintf("%d %s", len(names), plural(k, len(names)))
 		const show = 3
 		if len(names) <= show {
-			s += " (" + joinNames(names) + ")"
+			s += " (" + strings.Join(names, ", ") + ")"
 		} else {
-			s += fmt.Sprintf(" (%s and %d more)", joinNames(names[:show]), len(names)-show)
+			s += fmt.Sprintf(" (%s and %d more)", strings.Join(names[:show], ", "), len(names)-show)
 		}
-	}
-	return s
-}
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
 	}
 	return s
 }
