@@ -1,6 +1,9 @@
 package console
 
 import (
+	"math/rand/v2"
+	"net"
+	"strconv"
 	"context"
 	"flag"
 	"os"
@@ -23,6 +26,30 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 	var mu sync.Mutex
 	labs := map[*testscript.TestScript]*lab.Lab{}
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		// freeport NAME sets $NAME to a free TCP port below the ephemeral
+		// range, and the next few ports free as well.
+		"freeport": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 1 {
+				ts.Fatalf("usage: freeport NAME")
+			}
+			ts.Setenv(args[0], strconv.Itoa(freePortRun(ts)))
+		},
+		// waitfile FILE waits (up to 10 s) for a file to appear.
+		"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 1 {
+				ts.Fatalf("usage: waitfile FILE")
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+					return
+				}
+				if time.Now().After(deadline) {
+					ts.Fatalf("%s did not appear", args[0])
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		},
 		"lab": func(ts *testscript.TestScript, neg bool, args []string) {
 			if neg || len(args) == 0 {
 				ts.Fatalf("usage: lab start [flags] FILE | lab touch DEVICE [hostkey]")
@@ -85,4 +112,26 @@ func startScriptLab(ts *testscript.TestScript, args []string) *lab.Lab {
 	ts.Check(l.WriteInventory(f))
 	ts.Check(f.Close())
 	return l
+}
+
+// freePortRun finds 8 consecutive free ports below 32768, where client
+// sockets in TIME-WAIT cannot block a listener.
+func freePortRun(ts *testscript.TestScript) int {
+	for try := 0; try < 200; try++ {
+		base := 12000 + rand.IntN(18000)
+		ok := true
+		for p := base; p < base+8 && ok; p++ {
+			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+			if err != nil {
+				ok = false
+				continue
+			}
+			l.Close()
+		}
+		if ok {
+			return base
+		}
+	}
+	ts.Fatalf("no free ports")
+	return 0
 }

@@ -80,11 +80,17 @@ type HostKeyChangedError struct {
 	Addr string
 	Got  ssh.PublicKey
 	File string
+	// Device names the device, when the caller knows it.
+	Device string
 }
 
 func (e *HostKeyChangedError) Error() string {
-	return fmt.Sprintf("host key changed! %s now presents %s %s, not the key recorded in %s; if the device was replaced, run: hostkey forget DEVICE",
-		e.Addr, e.Got.Type(), ssh.FingerprintSHA256(e.Got), e.File)
+	dev := e.Device
+	if dev == "" {
+		dev = "DEVICE"
+	}
+	return fmt.Sprintf("host key changed! %s now presents %s %s, not the key recorded in %s; if the device was replaced, run: hostkey forget %s",
+		e.Addr, e.Got.Type(), ssh.FingerprintSHA256(e.Got), e.File, dev)
 }
 
 // lookup returns the keys on record for a normalised address.

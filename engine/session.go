@@ -37,6 +37,12 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []A
 	p := PlatformFor(t.Platform)
 	legacy := t.Legacy || p.Legacy
 	client, cred, attempts, err := d.connect(ctx, to, t.Addr(), t.Jump, t.Creds, t.IgnoreHostKey, legacy)
+	var hk *HostKeyChangedError
+	if errors.As(err, &hk) && hk.Device == "" {
+		// Tell the user which device to forget, not just its address.
+		hk.Device = t.Name
+		err = failure(KindHostKey, hk, "%s", hk.Error())
+	}
 	if err != nil {
 		return nil, attempts, err
 	}
