@@ -1,12 +1,12 @@
 package console
 
 import (
-	"math/rand/v2"
-	"net"
-	"strconv"
 	"context"
 	"flag"
+	"math/rand/v2"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
