@@ -5,7 +5,7 @@ BIN     ?= bin/vc
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 PREFIX  ?= /usr/local
-STATICCHECK_VERSION ?= 2026.2.2
+STATICCHECK_VERSION ?= v0.8.2
 DEMO_HOME ?= $(CURDIR)/.demo
 
 .PHONY: help build test test-race lint fmt bench demo install clean
