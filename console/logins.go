@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"time"
@@ -135,7 +136,16 @@ func (b *loginBuilder) agentSigners(ctx context.Context) ([]ssh.Signer, error) {
 		return nil, b.agentErr
 	}
 	b.agent = conn
-	b.signers, err = agent.NewClient(conn).Signers()
+	// An agent that stops answering must not hold a run: every request
+	// to it gets a deadline.
+	_ = conn.SetDeadline(time.Now().Add(agentTimeout))
+	signers, err := agent.NewClient(conn).Signers()
+	for _, s := range signers {
+		if as, ok := s.(ssh.AlgorithmSigner); ok {
+			s = deadlineSigner{as, conn}
+		}
+		b.signers = append(b.signers, s)
+	}
 	if err != nil {
 		b.agentErr = fmt.Errorf("ssh-agent: %w", err)
 	} else if len(b.signers) == 0 {
@@ -174,4 +184,24 @@ func (e *Env) RecordAttempts(ctx context.Context, attempts map[string][]engine.A
 		}
 		return nil
 	})
+}
+
+// agentTimeout bounds each request to the ssh-agent.
+const agentTimeout = 10 * time.Second
+
+// deadlineSigner signs with the agent under a deadline on its connection,
+// keeping the algorithm choice (rsa-sha2-256...) of the agent's signer.
+type deadlineSigner struct {
+	ssh.AlgorithmSigner
+	conn net.Conn
+}
+
+func (s deadlineSigner) Sign(rand io.Reader, data []byte) (*ssh.Signature, error) {
+	_ = s.conn.SetDeadline(time.Now().Add(agentTimeout))
+	return s.AlgorithmSigner.Sign(rand, data)
+}
+
+func (s deadlineSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm string) (*ssh.Signature, error) {
+	_ = s.conn.SetDeadline(time.Now().Add(agentTimeout))
+	return s.AlgorithmSigner.SignWithAlgorithm(rand, data, algorithm)
 }

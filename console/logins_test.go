@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/pem"
 	"fmt"
+	"golang.org/x/crypto/ssh/agent"
+	"net"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -167,5 +170,71 @@ func TestLoginsKeysAndAgent(t *testing.T) {
 	e2, _, _ := testEnv(t, home, nil)
 	if _, _, err := e2.Logins(ctx, ds); exitCode(err) != ExitVaultLocked {
 		t.Fatalf("locked vault: %v (exit %d)", err, exitCode(err))
+	}
+}
+
+// TestLoginsWithAgent: an agent credential signs through a running
+// ssh-agent, its RSA keys keeping the SHA-2 algorithms.
+func TestLoginsWithAgent(t *testing.T) {
+	ctx := context.Background()
+	keyring := agent.NewKeyring()
+	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []any{edKey, rsaKey} {
+		if err := keyring.Add(agent.AddedKey{PrivateKey: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = agent.ServeAgent(keyring, c)
+			}()
+		}
+	}()
+	t.Setenv("SSH_AUTH_SOCK", sock)
+	e, _, _ := testEnv(t, t.TempDir(), strings.NewReader(""))
+	mustRun(t, e, "cred add me --user netops --agent --default")
+	mustRun(t, e, "device add sw1 ip=10.0.0.1")
+	ds, _ := e.Devices(ctx)
+	logins, done, err := e.Logins(ctx, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	signers := logins["sw1"][0].Signers
+	if len(signers) != 2 {
+		t.Fatalf("%d signers, want the agent's 2", len(signers))
+	}
+	for _, s := range signers {
+		as, ok := s.(ssh.AlgorithmSigner)
+		if !ok {
+			t.Fatalf("%s signer lost SignWithAlgorithm", s.PublicKey().Type())
+		}
+		algo := s.PublicKey().Type()
+		if algo == ssh.KeyAlgoRSA {
+			algo = ssh.KeyAlgoRSASHA256
+		}
+		sig, err := as.SignWithAlgorithm(rand.Reader, []byte("data"), algo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PublicKey().Verify([]byte("data"), sig); err != nil {
+			t.Errorf("%s: %v", algo, err)
+		}
 	}
 }
