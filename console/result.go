@@ -276,8 +276,9 @@ func renderTable(w io.Writer, r *Result, width int) error {
 	for i, c := range r.Columns[:ncols] {
 		header[i] = strings.ToUpper(c)
 	}
+	cells := layout(header, r.Rows, width)
 	if len(r.Rows) > bigTable {
-		return renderBigTable(w, header, r.Rows, width)
+		return streamTable(w, cells)
 	}
 	opts := []tablewriter.Option{
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
@@ -293,24 +294,14 @@ func renderTable(w io.Writer, r *Result, width int) error {
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
-	}
-	if width > 0 {
-		opts = append(opts, tablewriter.WithMaxWidth(width), tablewriter.WithRowAutoWrap(tw.WrapNormal))
-	} else {
-		opts = append(opts, tablewriter.WithRowAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoWrap(tw.WrapNone))
+		// layout already fitted the cells to the terminal.
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
 	}
 	var buf bytes.Buffer
 	t := tablewriter.NewTable(&buf, opts...)
-	t.Header(header)
-	for _, rec := range r.Rows {
-		// The table keeps the slice it is given.
-		row := make([]string, ncols)
-		for i := range row {
-			row[i] = ""
-			if i < len(rec) {
-				row[i] = strings.ReplaceAll(cellString(rec[i], ", "), "\t", " ")
-			}
-		}
+	t.Header(cells[0])
+	for _, row := range cells[1:] {
 		if err := t.Append(row); err != nil {
 			return fmt.Errorf("table: %w", err)
 		}
@@ -506,17 +497,19 @@ func distinctCommands(outs []RawOutput) int {
 // can be streamed once their widths are known.
 const bigTable = 2000
 
-// renderBigTable prints a large table in the same style as renderTable:
-// upper-case headers, columns two spaces apart, no borders. Columns wider
-// than the terminal allows are cut with an ellipsis.
-func renderBigTable(w io.Writer, header []string, rows [][]any, width int) error {
+// layout turns a header and rows into the text of each cell, one line per
+// cell, fitted to the terminal's width (0: no terminal, no limit): the
+// widest columns are narrowed first and their cells cut with an ellipsis.
+// The first row of the result is the header.
+func layout(header []string, rows [][]any, width int) [][]string {
 	n := len(header)
-	cells := make([][]string, len(rows))
+	cells := make([][]string, 0, len(rows)+1)
+	cells = append(cells, header)
 	widths := make([]int, n)
 	for i, h := range header {
 		widths[i] = displayWidth(h)
 	}
-	for i, row := range rows {
+	for _, row := range rows {
 		line := make([]string, n)
 		for j := range n {
 			if j < len(row) {
@@ -524,27 +517,47 @@ func renderBigTable(w io.Writer, header []string, rows [][]any, width int) error
 				widths[j] = max(widths[j], displayWidth(line[j]))
 			}
 		}
-		cells[i] = line
+		cells = append(cells, line)
 	}
+	natural := slices.Clone(widths)
 	fitWidths(widths, width)
-	b := bufio.NewWriterSize(w, 64*1024)
-	writeRow := func(line []string) {
-		var out strings.Builder
-		for j, c := range line {
-			if displayWidth(c) > widths[j] {
-				c = runewidth.Truncate(c, widths[j], "…")
+	for j := range n {
+		if widths[j] == natural[j] {
+			continue
+		}
+		for _, line := range cells {
+			if displayWidth(line[j]) > widths[j] {
+				line[j] = runewidth.Truncate(line[j], widths[j], "…")
 			}
+		}
+	}
+	return cells
+}
+
+// streamTable prints laid-out cells in renderTable's style: columns two
+// spaces apart, no borders, no trailing blanks.
+func streamTable(w io.Writer, cells [][]string) error {
+	if len(cells) == 0 {
+		return nil
+	}
+	widths := make([]int, len(cells[0]))
+	for _, line := range cells {
+		for j, c := range line {
+			widths[j] = max(widths[j], displayWidth(c))
+		}
+	}
+	b := bufio.NewWriterSize(w, 64*1024)
+	var out strings.Builder
+	for _, line := range cells {
+		out.Reset()
+		for j, c := range line {
 			out.WriteString(c)
-			if j < n-1 {
+			if j < len(line)-1 {
 				out.WriteString(strings.Repeat(" ", widths[j]-displayWidth(c)+2))
 			}
 		}
 		b.WriteString(strings.TrimRight(out.String(), " "))
 		b.WriteByte('\n')
-	}
-	writeRow(header)
-	for _, line := range cells {
-		writeRow(line)
 	}
 	return b.Flush()
 }
@@ -558,7 +571,8 @@ func flatSpace(r rune) rune {
 }
 
 // fitWidths narrows the widest columns until the table fits the terminal
-// (width 0: no terminal, no limit). A column keeps at least 8 characters.
+// (width 0: no terminal, no limit). A column keeps at least 5 characters,
+// so a table with very many columns may still be wider.
 func fitWidths(widths []int, width int) {
 	if width <= 0 {
 		return
@@ -577,7 +591,7 @@ func fitWidths(widths []int, width int) {
 				widest = i
 			}
 		}
-		if widths[widest] <= 8 {
+		if widths[widest] <= 5 {
 			return
 		}
 		widths[widest]--
