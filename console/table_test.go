@@ -121,7 +121,7 @@ func TestTableFitsTerminal(t *testing.T) {
 	for i := range 3 {
 		r.Rows = append(r.Rows, []any{fmt.Sprintf("usa-leaf-00%d", i), "127.0.0.1", 21000 + i, "arista_eos", "arista", "usa", "leaf", "active", []string{"lab", "pci"}, "2026-11-25 19:15:48", "2026-11-25 19:15:48"})
 	}
-	for _, width := range []int{60, 80, 120, 0} {
+	for _, width := range []int{80, 100, 120, 0} {
 		var b bytes.Buffer
 		if err := renderTable(&b, r, width); err != nil {
 			t.Fatal(err)
