@@ -61,6 +61,14 @@ func TestREPLInTerminal(t *testing.T) {
 		t.Error("the lab still listens after Ctrl-C")
 	}
 
+	// templates test without a file takes a pasted output, ended by a dot.
+	s.typeLine("templates test cisco_ios_show_clock")
+	s.waitFor("paste the output, then a line with only . (or Ctrl-D):", 1)
+	s.typeLine("*18:57:38.347 UTC Mon Oct 19 2015")
+	s.typeLine(".")
+	s.waitFor("cisco_ios_show_clock.textfsm: 1 record, score 1.00", 1)
+	s.waitFor("18:57:38.347", 2)
+
 	// Errors are reported and the console goes on.
 	s.typeLine("device show nosuch")
 	s.waitFor(`error: device show: device "nosuch": not found`, 1)
