@@ -66,12 +66,15 @@ func execCommands() []*Command {
 				if last == nil {
 					return nil, errors.New("nothing to retry: no exec has run in this session")
 				}
-				if len(last.failed) == 0 {
+				if len(last.failures) == 0 {
 					e.saidf("nothing to retry: every device succeeded in the last exec")
 					return nil, nil
 				}
 				req := *last
-				req.devices, req.failed = last.failed, nil
+				req.devices, req.failures = nil, nil
+				for _, f := range last.failures {
+					req.devices = append(req.devices, f.device)
+				}
 				req.json = c.Bool("json")
 				return e.execute(ctx, &req)
 			},
@@ -91,9 +94,7 @@ type execRequest struct {
 	json     bool
 	template []string
 	minScore float64
-	// failed are the devices that failed, once it has run, and failures
-	// why.
-	failed   []string
+	// failures are the devices that failed, once it has run, and why.
 	failures []failure
 }
 
@@ -181,7 +182,7 @@ func (e *Env) maxTargets() int {
 
 // execute runs a request and renders what came back.
 func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
-	plan, info, done, err := e.plan(ctx, req)
+	plan, done, err := e.plan(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +208,7 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 	for i, t := range plan.Targets {
 		devAt[t.Name] = i
 	}
+	platformOf := func(device string) string { return plan.Targets[devAt[device]].Platform }
 	cmdAt := make(map[string]int, len(plan.Commands))
 	for i, c := range plan.Commands {
 		cmdAt[c] = i
@@ -223,7 +225,7 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 		case engine.EventOutput:
 			if pool != nil {
 				at := devAt[ev.Target]*len(plan.Commands) + cmdAt[ev.Command]
-				pool.add(RawOutput{Device: ev.Target, Command: ev.Command, Text: ev.Output}, info[ev.Target].platform, at)
+				pool.add(RawOutput{Device: ev.Target, Command: ev.Command, Text: ev.Output}, platformOf(ev.Target), at)
 			}
 		case engine.EventDone:
 			prog.step(failed)
@@ -252,10 +254,9 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 		po = pool.wait()
 	}
 	res := e.execResult(ordered, req, po)
-	req.failed, req.failures = nil, nil
+	req.failures = nil
 	for _, r := range ordered {
 		if r.Err != nil {
-			req.failed = append(req.failed, r.Target)
 			req.failures = append(req.failures, failure{r.Target, r.Err.Kind.String(), r.Err.Reason})
 		}
 	}
@@ -271,13 +272,13 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 		}
 		return nil, ctx.Err()
 	}
-	switch n := len(req.failed); {
+	switch n := len(req.failures); {
 	case n == 0:
 		return res, nil
 	case n == len(ordered):
-		return res, &exitError{code: ExitAllFailed, err: deferredErr{fmt.Errorf("every device failed (%d)", n)}}
+		return res, &exitError{code: ExitAllFailed, err: fmt.Errorf("every device failed (%d)", n)}
 	default:
-		return res, &exitError{code: ExitPartial, err: deferredErr{fmt.Errorf("%d of %d devices failed; retry runs them again", n, len(ordered))}}
+		return res, &exitError{code: ExitPartial, err: fmt.Errorf("%d of %d devices failed; retry runs them again", n, len(ordered))}
 	}
 }
 
@@ -293,11 +294,6 @@ func boundHeap(devices int) func() {
 	old := debug.SetMemoryLimit(96<<20 + int64(devices)*(160<<10))
 	return func() { debug.SetMemoryLimit(old) }
 }
-
-// deferredErr marks a failure that comes with a result to print first.
-type deferredErr struct{ error }
-
-func (d deferredErr) Unwrap() error { return d.error }
 
 // summarise prints the one-line summary and the failures, on stderr: each
 // failed device with its reason, or when there are many, how many failed
@@ -492,11 +488,17 @@ func (e *Env) closeRunner() {
 
 // dryRun shows what an exec would do without connecting.
 func (e *Env) dryRun(ctx context.Context, req *execRequest) (*Result, error) {
-	plan, info, done, err := e.plan(ctx, req)
+	plan, done, err := e.plan(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	done()
+	lib, err := e.library()
+	if err != nil {
+		return nil, err
+	}
+	// One parser for all targets: it chooses each platform's templates once.
+	p := newParser(lib, req.template, 0)
 	res := &Result{Columns: []string{"device", "address", "platform", "driver", "cred", "via", "template"}}
 	for _, t := range plan.Targets {
 		cred := "(none: add one with cred add)"
@@ -513,9 +515,9 @@ func (e *Env) dryRun(ctx context.Context, req *execRequest) (*Result, error) {
 		}
 		tmpl := "(raw)"
 		if !req.raw {
-			tmpl = e.templateNames(info[t.Name].platform, req.commands, req.template)
+			tmpl = p.templateNames(t.Platform, req.commands)
 		}
-		res.Rows = append(res.Rows, []any{t.Name, t.Addr(), info[t.Name].platform, engine.PlatformFor(t.Platform).Name, cred, via, tmpl})
+		res.Rows = append(res.Rows, []any{t.Name, t.Addr(), t.Platform, engine.PlatformFor(t.Platform).Name, cred, via, tmpl})
 	}
 	e.saidf("dry run: %q on %d %s; nothing was connected", strings.Join(req.commands, "; "), len(plan.Targets), plural("device", len(plan.Targets)))
 	return res, nil

@@ -295,12 +295,7 @@ func (pp *parsePool) wait() *parsedOutputs {
 
 // templateNames says which templates would parse each command on a
 // platform, for exec --dry-run.
-func (e *Env) templateNames(platform string, commands []string, forced []string) string {
-	lib, err := e.library()
-	if err != nil {
-		return "(" + err.Error() + ")"
-	}
-	p := newParser(lib, forced, 0)
+func (p *parser) templateNames(platform string, commands []string) string {
 	var names []string
 	for _, cmd := range commands {
 		c := p.choose(platform, cmd)

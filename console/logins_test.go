@@ -177,36 +177,12 @@ func TestLoginsKeysAndAgent(t *testing.T) {
 // ssh-agent, its RSA keys keeping the SHA-2 algorithms.
 func TestLoginsWithAgent(t *testing.T) {
 	ctx := context.Background()
-	keyring := agent.NewKeyring()
 	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []any{edKey, rsaKey} {
-		if err := keyring.Add(agent.AddedKey{PrivateKey: k}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sock := filepath.Join(t.TempDir(), "agent.sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = agent.ServeAgent(keyring, c)
-			}()
-		}
-	}()
-	t.Setenv("SSH_AUTH_SOCK", sock)
+	serveAgent(t, edKey, rsaKey)
 	e, _, _ := testEnv(t, t.TempDir(), strings.NewReader(""))
 	mustRun(t, e, "cred add me --user netops --agent --default")
 	mustRun(t, e, "device add sw1 ip=10.0.0.1")
@@ -237,4 +213,35 @@ func TestLoginsWithAgent(t *testing.T) {
 			t.Errorf("%s: %v", algo, err)
 		}
 	}
+}
+
+// serveAgent runs an ssh-agent holding keys on a socket of its own for one
+// test, and points SSH_AUTH_SOCK at it.
+func serveAgent(t *testing.T, keys ...any) {
+	t.Helper()
+	keyring := agent.NewKeyring()
+	for _, k := range keys {
+		if err := keyring.Add(agent.AddedKey{PrivateKey: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = agent.ServeAgent(keyring, c)
+			}()
+		}
+	}()
+	t.Setenv("SSH_AUTH_SOCK", sock)
 }

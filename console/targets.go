@@ -10,19 +10,13 @@ import (
 	"vc/store"
 )
 
-// targetInfo is what rendering needs to know of a target beyond its name.
-type targetInfo struct {
-	platform string
-}
-
 // plan resolves the request's devices into engine targets: addresses,
 // platform facts, site limits, jump hosts and credentials in the order to
 // try them. The engine gets everything it needs and never reads the store.
 // done releases what the credentials hold (an ssh-agent connection) once
 // the run is over.
-func (e *Env) plan(ctx context.Context, req *execRequest) (plan engine.Plan, info map[string]targetInfo, done func(), err error) {
+func (e *Env) plan(ctx context.Context, req *execRequest) (plan engine.Plan, done func(), err error) {
 	plan = engine.Plan{Commands: req.commands, Timeouts: req.timeouts, Overall: req.overall, Workers: req.workers, GroupLimits: map[string]int{}}
-	info = make(map[string]targetInfo, len(req.devices))
 	var devs []*store.Device
 	var platforms map[string]*store.Platform
 	var sites map[string]*store.Site
@@ -70,7 +64,7 @@ func (e *Env) plan(ctx context.Context, req *execRequest) (plan engine.Plan, inf
 		return nil
 	})
 	if err != nil {
-		return plan, nil, nil, err
+		return plan, nil, err
 	}
 	all := slices.Clone(devs)
 	for _, jd := range jumps {
@@ -78,12 +72,12 @@ func (e *Env) plan(ctx context.Context, req *execRequest) (plan engine.Plan, inf
 	}
 	logins, done, err := e.Logins(ctx, all)
 	if err != nil {
-		return plan, nil, nil, err
+		return plan, nil, err
 	}
 	if req.cred != "" {
 		if err := preferCred(logins, req.cred); err != nil {
 			done()
-			return plan, nil, nil, err
+			return plan, nil, err
 		}
 	}
 	for _, d := range devs {
@@ -95,9 +89,8 @@ func (e *Env) plan(ctx context.Context, req *execRequest) (plan engine.Plan, inf
 			plan.GroupLimits[tg.Group] = s.MaxSessions
 		}
 		plan.Targets = append(plan.Targets, tg)
-		info[d.Name] = targetInfo{platform: d.Platform}
 	}
-	return plan, info, done, nil
+	return plan, done, nil
 }
 
 // preferCred moves the named credential to the front of every device's

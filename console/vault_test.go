@@ -6,15 +6,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/ssh/agent"
 
 	"vc/store"
 	"vc/vault"
@@ -338,30 +335,8 @@ func TestReadLineTakesOneLine(t *testing.T) {
 }
 
 func TestAgentCheck(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "agent.sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	kr := agent.NewKeyring()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	if err := kr.Add(agent.AddedKey{PrivateKey: priv}); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = agent.ServeAgent(kr, c)
-			}()
-		}
-	}()
-	t.Setenv("SSH_AUTH_SOCK", sock)
+	serveAgent(t, priv)
 	e, _, errOut := testEnv(t, t.TempDir(), nil)
 	mustRun(t, e, "cred add me --user netops --agent")
 	if !strings.Contains(errOut.String(), "the ssh-agent at SSH_AUTH_SOCK holds 1 key\n") {
