@@ -386,7 +386,7 @@ func (r *Runner) Collect(ctx context.Context, p Plan) map[string]*Result {
 			res = &Result{Target: ev.Target}
 			out[ev.Target] = res
 		}
-		res.add(ev)
+		res.Add(ev)
 	}
 	return out
 }
@@ -409,7 +409,9 @@ type Output struct {
 	Err     *Error
 }
 
-func (res *Result) add(ev Event) {
+// Add folds an event into the result; callers that consume events use it
+// to build results as they go.
+func (res *Result) Add(ev Event) {
 	switch ev.Kind {
 	case EventConnected:
 		res.Cred, res.Reused = ev.Cred, ev.Reused
@@ -419,10 +421,6 @@ func (res *Result) add(ev Event) {
 		res.Err, res.Attempts, res.Elapsed = ev.Err, ev.Attempts, ev.Elapsed
 	}
 }
-
-// Add folds an event into the result; callers that consume events use it
-// to build results as they go.
-func (res *Result) Add(ev Event) { res.add(ev) }
 
 // String summarises the result in one line.
 func (res *Result) String() string {

@@ -47,18 +47,21 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []A
 		return nil, attempts, err
 	}
 	s := &session{target: t.Name, addr: t.Addr(), client: client, cred: cred, platform: p,
-		opened: time.Now(), lastUsed: time.Now(), dead: make(chan struct{})}
-	if !p.Exec {
-		s.dead = nil // set from the shell by prepare
-	}
+		opened: time.Now(), lastUsed: time.Now()}
 	if p.Exec {
 		// Exec sessions have no shell whose end would tell.
+		dead := make(chan struct{})
+		s.dead = dead
 		go func() {
 			_ = client.Wait()
-			close(s.dead)
+			close(dead)
 		}()
 		return s, attempts, nil
 	}
+	// Typing into a device that stops reading would block for good: an
+	// ended context closes the session under the write.
+	guard := context.AfterFunc(ctx, s.close)
+	defer guard()
 	if err := s.prepare(ctx, to, t); err != nil {
 		s.close()
 		return nil, attempts, err
@@ -156,7 +159,9 @@ func (s *session) run(ctx context.Context, cmd string, limit time.Duration) (str
 	if s.platform.Exec {
 		return s.exec(ctx, cmd, limit)
 	}
+	guard := context.AfterFunc(ctx, s.close)
 	out, err := s.sh.run(ctx, cmd, limit)
+	guard()
 	if err != nil {
 		return out, classify(ctx, "command", limit, err)
 	}
