@@ -378,8 +378,8 @@ func listKind(ctx context.Context, e *Env, k store.Kind, pattern string, one boo
 			for _, a := range attrs {
 				row = append(row, a.Value(r))
 			}
-			created, updated := stampsOf(r)
-			row = append(row, counts[r.Key()], created, updated)
+			st := store.StampsOf(r)
+			row = append(row, counts[r.Key()], st.Created, st.Updated)
 			res.Rows = append(res.Rows, row)
 		}
 		return nil
@@ -390,22 +390,6 @@ func listKind(ctx context.Context, e *Env, k store.Kind, pattern string, one boo
 	res.Record = one
 	res.Empty = "no " + string(k) + "s"
 	return res, nil
-}
-
-func stampsOf(r store.Entity) (any, any) {
-	switch v := r.(type) {
-	case *store.Vendor:
-		return v.Created, v.Updated
-	case *store.Platform:
-		return v.Created, v.Updated
-	case *store.Site:
-		return v.Created, v.Updated
-	case *store.Role:
-		return v.Created, v.Updated
-	case *store.Device:
-		return v.Created, v.Updated
-	}
-	return nil, nil
 }
 
 func matchName(pattern, name string) bool {

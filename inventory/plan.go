@@ -30,6 +30,9 @@ type Plan struct {
 	NewRefs []string
 
 	updated []*store.Device
+	// creators are the devices whose references are new: only they need
+	// store.Ensure when the plan is applied.
+	creators map[string]bool
 }
 
 // Empty reports whether the import changes nothing.
@@ -40,7 +43,7 @@ func (p *Plan) Empty() bool {
 // PlanImport works out what importing rows would change. It only reads t,
 // so it serves --dry-run as well as the import itself.
 func PlanImport(t *store.Tx, rows []Row) (*Plan, error) {
-	p := &Plan{}
+	p := &Plan{creators: map[string]bool{}}
 	refs := map[string]bool{}
 	// platform -> its vendor, so 100,000 rows do not decode it 100,000 times
 	platformVendor := map[string]string{}
@@ -75,13 +78,15 @@ func PlanImport(t *store.Tx, rows []Row) (*Plan, error) {
 			}
 			d.Vendor = v
 		}
-		for _, k := range store.Kinds {
-			name, ok := store.References(d)[k]
+		for k, name := range store.References(d) {
 			key := string(k) + " " + name
-			if ok && !t.Has(k, name) && !refs[key] {
-				refs[key] = true
-				p.NewRefs = append(p.NewRefs, key)
+			if refs[key] || t.Has(k, name) {
+				continue
 			}
+			refs[key] = true
+			p.NewRefs = append(p.NewRefs, key)
+			// This device creates the record when the plan is applied.
+			p.creators[d.Name] = true
 		}
 	}
 	slices.Sort(p.NewRefs)
@@ -129,8 +134,10 @@ func (p *Plan) Apply(t *store.Tx) error {
 	// which turns a quadratic import into a linear one.
 	slices.SortFunc(all, func(a, b *store.Device) int { return strings.Compare(a.Name, b.Name) })
 	for _, d := range all {
-		if _, err := store.Ensure(t, d); err != nil {
-			return fmt.Errorf("device %s: %w", d.Name, err)
+		if p.creators[d.Name] {
+			if _, err := store.Ensure(t, d); err != nil {
+				return fmt.Errorf("device %s: %w", d.Name, err)
+			}
 		}
 		if err := store.Put(t, d); err != nil {
 			return err

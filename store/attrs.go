@@ -265,8 +265,9 @@ func Ensure(t *Tx, e Entity) ([]string, error) {
 		}
 	}
 	var created []string
+	refs := References(e)
 	for _, k := range Kinds {
-		name, ok := References(e)[k]
+		name, ok := refs[k]
 		if !ok || t.Has(k, name) {
 			continue
 		}

@@ -35,6 +35,9 @@ type Stamps struct {
 
 func (s *Stamps) stamps() *Stamps { return s }
 
+// StampsOf returns a record's created and updated times.
+func StampsOf(e Entity) Stamps { return *e.stamps() }
+
 // Vendor is a manufacturer.
 type Vendor struct {
 	Name        string `json:"name"`
