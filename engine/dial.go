@@ -24,7 +24,7 @@ type Attempt struct {
 }
 
 // clientConfig builds the SSH configuration for one credential.
-func clientConfig(user string, cred Credential, hostKey ssh.HostKeyCallback, legacy bool, timeout time.Duration) *ssh.ClientConfig {
+func clientConfig(cred Credential, hostKey ssh.HostKeyCallback, legacy bool, timeout time.Duration) *ssh.ClientConfig {
 	var auth []ssh.AuthMethod
 	if len(cred.Signers) > 0 {
 		auth = append(auth, ssh.PublicKeys(cred.Signers...))
@@ -42,7 +42,7 @@ func clientConfig(user string, cred Credential, hostKey ssh.HostKeyCallback, leg
 				return answers, nil
 			}))
 	}
-	cfg := &ssh.ClientConfig{User: user, Auth: auth, HostKeyCallback: hostKey, Timeout: timeout}
+	cfg := &ssh.ClientConfig{User: cred.User, Auth: auth, HostKeyCallback: hostKey, Timeout: timeout}
 	// curve25519 first: as modern as the default's post-quantum hybrid for
 	// today's devices, and a fraction of its CPU when a thousand
 	// handshakes run at once. The hybrid stays on offer after it.
@@ -153,7 +153,7 @@ func (d *dialer) handshake(ctx context.Context, to Timeouts, conn net.Conn, addr
 	_ = conn.SetDeadline(time.Now().Add(to.Handshake))
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	cfg := clientConfig(cred.User, cred, d.hostKeyCallback(ignoreHostKey), legacy, to.Handshake)
+	cfg := clientConfig(cred, d.hostKeyCallback(ignoreHostKey), legacy, to.Handshake)
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
 	if err != nil {
 		if timedOut.Load() {

@@ -184,8 +184,6 @@ func (h *HostKeys) Forget(hostport string) (int, error) {
 	if err := os.Rename(tmp, h.path); err != nil {
 		return 0, fmt.Errorf("known hosts: %w", err)
 	}
-	delete(h.keys, addr)
-	h.hashed = nil
 	fresh, err := LoadHostKeys(h.path)
 	if err != nil {
 		return removed, err

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // revisions counts the operator changes made to one device: each config
@@ -112,8 +113,8 @@ func bumpStateFile(path, name string, hostKey bool) error {
 		return fmt.Errorf("lock lab state: %w", err)
 	}
 	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return fmt.Errorf("lock lab state: %w", err)
+	if err := lockWithin(lock, 5*time.Second); err != nil {
+		return fmt.Errorf("lock lab state %s.lock: %w", path, err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing the file unlocks too
 
@@ -151,4 +152,23 @@ func bumpStateFile(path, name string, hostKey bool) error {
 		return fmt.Errorf("write lab state: %w", err)
 	}
 	return nil
+}
+
+// lockWithin takes an exclusive lock on f, waiting at most d: another
+// touch holds it for a moment, a stuck process must not hold us forever.
+func lockWithin(f *os.File, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("held by another process for %s", d)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
