@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+	"vc/records"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
@@ -99,7 +100,7 @@ func credCommands() []*Command {
 	}
 }
 
-func runCredAdd(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runCredAdd(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	name := c.Args[0]
 	if err := store.ValidName(name); err != nil {
 		return nil, fmt.Errorf("credential name: %w", err)
@@ -298,8 +299,8 @@ func credRow(cr *store.Credential, worked, preferred int) []any {
 	return []any{cr.Name, cr.User, string(cr.Kind), cr.Enable, cr.Default, worked, cr.KeyFile, preferred, cr.Created, cr.Updated}
 }
 
-func credRows(ctx context.Context, e *Env, only string) (*Result, error) {
-	res := &Result{Columns: credColumns, Brief: 6, Empty: "no credentials (cred add adds one)"}
+func credRows(ctx context.Context, e *Env, only string) (*records.Set, error) {
+	res := &records.Set{Columns: credColumns, Brief: 6, Empty: "no credentials (cred add adds one)"}
 	err := e.Store.View(ctx, func(t *store.Tx) error {
 		var creds []*store.Credential
 		if only != "" {
@@ -336,11 +337,11 @@ func credRows(ctx context.Context, e *Env, only string) (*Result, error) {
 	return res, err
 }
 
-func runCredList(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runCredList(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	return credRows(ctx, e, "")
 }
 
-func runCredShow(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runCredShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	res, err := credRows(ctx, e, c.Args[0])
 	if err != nil {
 		return nil, err
@@ -349,7 +350,7 @@ func runCredShow(ctx context.Context, e *Env, c *Call) (*Result, error) {
 	return res, nil
 }
 
-func runCredRm(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runCredRm(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	return nil, e.Store.Update(ctx, func(t *store.Tx) error {
 		for _, name := range c.Args {
 			detached, err := t.RemoveCred(name, c.Bool("force"))
@@ -365,7 +366,7 @@ func runCredRm(ctx context.Context, e *Env, c *Call) (*Result, error) {
 	})
 }
 
-func runCredDefault(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runCredDefault(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	switch {
 	case c.Bool("clear") && len(c.Args) > 0:
 		return nil, usagef("cred default: give a NAME or --clear, not both")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"vc/records"
 
 	"vc/store"
 	"vc/vault"
@@ -15,7 +16,7 @@ import (
 // cred export and cred import: credentials moved between vaults in a
 // bundle sealed under a password of its own.
 
-func runCredExport(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runCredExport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	path := c.Args[0]
 	if c.Has("password-file") && c.Bool("password-stdin") {
 		return nil, usagef("cred export: --password-file and --password-stdin are two ways to say the same thing; use one")
@@ -97,7 +98,7 @@ func writePrivateFile(path string, data []byte, force bool) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-func runCredImport(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runCredImport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	path := c.Args[0]
 	if c.Has("password-file") && c.Bool("password-stdin") {
 		return nil, usagef("cred import: --password-file and --password-stdin are two ways to say the same thing; use one")

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"vc/records"
+	"vc/render"
 
 	"vc/engine"
 )
@@ -53,7 +55,7 @@ func execCommands() []*Command {
 			Name: "failures", Group: groupRun, Flags: []Flag{jsonFlag},
 			Summary:  "list the devices the last exec failed on, and why",
 			Examples: []string{"failures", "failures |> count by kind", "failures |> where kind == \"timeout\""},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				return e.failuresResult(), nil
 			},
 		},
@@ -61,7 +63,7 @@ func execCommands() []*Command {
 			Name: "retry", Group: groupRun, Flags: []Flag{jsonFlag},
 			Summary:  "run the last exec again on the devices that failed",
 			Examples: []string{"retry"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				last := e.lastExec
 				if last == nil {
 					return nil, errors.New("nothing to retry: no exec has run in this session")
@@ -100,7 +102,7 @@ type execRequest struct {
 
 type failure struct{ device, kind, reason string }
 
-func runExec(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	req := &execRequest{cred: c.String("cred", ""), raw: c.Bool("raw"), json: c.Bool("json")}
 	var err error
 	if t := c.String("template", ""); t != "" {
@@ -181,7 +183,7 @@ func (e *Env) maxTargets() int {
 }
 
 // execute runs a request and renders what came back.
-func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
+func (e *Env) execute(ctx context.Context, req *execRequest) (*records.Set, error) {
 	plan, done, err := e.plan(ctx, req)
 	if err != nil {
 		return nil, err
@@ -225,7 +227,7 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*Result, error) {
 		case engine.EventOutput:
 			if pool != nil {
 				at := devAt[ev.Target]*len(plan.Commands) + cmdAt[ev.Command]
-				pool.add(RawOutput{Device: ev.Target, Command: ev.Command, Text: ev.Output}, platformOf(ev.Target), at)
+				pool.add(records.Output{Device: ev.Target, Command: ev.Command, Text: ev.Output}, platformOf(ev.Target), at)
 			}
 		case engine.EventDone:
 			prog.step(failed)
@@ -321,22 +323,18 @@ func (e *Env) summarise(results []*engine.Result, elapsed time.Duration, interru
 	if failed == 0 {
 		return
 	}
-	var fail *Result
+	var fail *records.Set
 	if failed <= maxListedFailures {
 		fail = e.failuresResult()
 	} else {
-		fail = &Result{Columns: []string{"reason", "devices", "for example"}}
+		fail = &records.Set{Columns: []string{"reason", "devices", "for example"}}
 		for _, r := range reasons {
 			names := byReason[r]
 			fail.Rows = append(fail.Rows, []any{r, len(names), strings.Join(names[:min(3, len(names))], ", ")})
 		}
 		defer e.saidf("(the failures command lists every device)")
 	}
-	width := 0
-	if e.Width != nil && e.ErrTTY {
-		width = e.Width()
-	}
-	if err := render(e.Err, e.Err, fail, width); err != nil {
+	if err := render.Write(e.Err, e.Err, fail, e.renderOptions(e.ErrTTY)); err != nil {
 		e.warnf("%v", err)
 	}
 }
@@ -346,8 +344,8 @@ func (e *Env) summarise(results []*engine.Result, elapsed time.Duration, interru
 const maxListedFailures = 20
 
 // failuresResult lists the last run's failed devices with their reasons.
-func (e *Env) failuresResult() *Result {
-	res := &Result{Columns: []string{"device", "kind", "reason"}, Empty: "no failures in the last exec"}
+func (e *Env) failuresResult() *records.Set {
+	res := &records.Set{Columns: []string{"device", "kind", "reason"}, Empty: "no failures in the last exec"}
 	if e.lastExec == nil {
 		res.Empty = "no exec has run in this session"
 		return res
@@ -372,15 +370,15 @@ func fmtElapsed(d time.Duration) string {
 // command where a template matches, raw (and folded) where none does. An
 // output that fails validation fails its device. po holds the outputs
 // parsed as they arrived (nil with --raw).
-func (e *Env) execResult(results []*engine.Result, req *execRequest, po *parsedOutputs) *Result {
+func (e *Env) execResult(results []*engine.Result, req *execRequest, po *parsedOutputs) *records.Set {
 	if req.raw {
-		var outs []RawOutput
+		var outs []records.Output
 		for _, r := range results {
 			for _, o := range r.Outputs {
-				outs = append(outs, RawOutput{Device: r.Target, Command: o.Command, Text: o.Text})
+				outs = append(outs, records.Output{Device: r.Target, Command: o.Command, Text: o.Text})
 			}
 		}
-		return outputsResult(outs)
+		return records.Outputs(outs)
 	}
 	for _, r := range results {
 		if verr, bad := po.invalid[r.Target]; bad && r.Err == nil {
@@ -388,8 +386,8 @@ func (e *Env) execResult(results []*engine.Result, req *execRequest, po *parsedO
 		}
 	}
 	e.sayTemplates(po.used)
-	var head, tail *Result
-	link := func(s *Result) {
+	var head, tail *records.Set
+	link := func(s *records.Set) {
 		if head == nil {
 			head = s
 		} else {
@@ -401,32 +399,23 @@ func (e *Env) execResult(results []*engine.Result, req *execRequest, po *parsedO
 		link(t)
 	}
 	if len(po.unparsed) > 0 {
-		outs := make([]RawOutput, len(po.unparsed))
+		outs := make([]records.Output, len(po.unparsed))
 		for i, u := range po.unparsed {
-			outs[i] = u.RawOutput
+			outs[i] = u.Output
 		}
-		raw := outputsResult(outs)
+		raw := records.Outputs(outs)
 		if head != nil {
 			raw.Title = "raw output (no template, or failed validation)"
 		}
 		link(raw)
 	}
 	if head == nil {
-		return outputsResult(nil)
+		return records.Outputs(nil)
 	}
 	if head.Next == nil {
 		head.Title = ""
 	}
 	return head
-}
-
-// outputsResult is device outputs as records, printed folded.
-func outputsResult(outs []RawOutput) *Result {
-	res := &Result{Columns: []string{"device", "command", "output"}, Format: "fold", Empty: "no output"}
-	for _, o := range outs {
-		res.Rows = append(res.Rows, []any{o.Device, o.Command, o.Text})
-	}
-	return res
 }
 
 // sayTemplates notes on stderr which templates parsed the outputs.
@@ -487,7 +476,7 @@ func (e *Env) closeRunner() {
 }
 
 // dryRun shows what an exec would do without connecting.
-func (e *Env) dryRun(ctx context.Context, req *execRequest) (*Result, error) {
+func (e *Env) dryRun(ctx context.Context, req *execRequest) (*records.Set, error) {
 	plan, done, err := e.plan(ctx, req)
 	if err != nil {
 		return nil, err
@@ -499,7 +488,7 @@ func (e *Env) dryRun(ctx context.Context, req *execRequest) (*Result, error) {
 	}
 	// One parser for all targets: it chooses each platform's templates once.
 	p := newParser(lib, req.template, 0)
-	res := &Result{Columns: []string{"device", "address", "platform", "driver", "cred", "via", "template"}}
+	res := &records.Set{Columns: []string{"device", "address", "platform", "driver", "cred", "via", "template"}}
 	for _, t := range plan.Targets {
 		cred := "(none: add one with cred add)"
 		if len(t.Creds) > 0 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"vc/records"
 
 	"vc/inventory"
 	"vc/store"
@@ -60,7 +61,7 @@ func deviceCommands() []*Command {
 				"device add usa-leaf-001 ip=10.1.0.1 platform=arista_eos site=usa role=leaf",
 				"device add core1 ip=core1.example.net port=2222 platform=cisco_ios tags=pci;core fields.rack=r12",
 			},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				d := store.NewDevice(c.Args[0])
 				if err := store.ValidName(d.Name); err != nil {
 					return nil, fmt.Errorf("device name: %w", err)
@@ -79,7 +80,7 @@ func deviceCommands() []*Command {
 			Summary:  "list devices, all or those matching an expression",
 			Help:     "EXPR is the same expression select takes (see help select).",
 			Examples: []string{"device list", `device list site == "usa" && role == "leaf"`, "device list --json", "device list |> count by platform"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				all, err := e.Devices(ctx)
 				if err != nil {
 					return nil, err
@@ -105,7 +106,7 @@ func deviceCommands() []*Command {
 			Name: "device show", Args: "NAME", Group: groupInventory, MinArgs: 1, MaxArgs: 1, Flags: []Flag{jsonFlag},
 			Summary:  "show everything about one device",
 			Examples: []string{"device show usa-leaf-001", "device show usa-leaf-001 --json"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				var d *store.Device
 				err := e.Store.View(ctx, func(t *store.Tx) error {
 					var err error
@@ -125,14 +126,14 @@ func deviceCommands() []*Command {
 			Summary:  "change a device's fields (name=NEW renames it)",
 			Help:     attrHelp(k),
 			Examples: []string{"device edit sw1 status=offline", "device edit sw1 name=usa-sw-001", "device edit sw1 cred=ops tags=pci;core"},
-			Run:      func(ctx context.Context, e *Env, c *Call) (*Result, error) { return nil, editRecord(ctx, e, k, c) },
+			Run:      func(ctx context.Context, e *Env, c *Call) (*records.Set, error) { return nil, editRecord(ctx, e, k, c) },
 		},
 		{
 			Name: "device rm", Args: "NAME...", Group: groupInventory, MinArgs: 1, MaxArgs: -1,
 			Flags:    []Flag{{Name: "force", Help: "also clear references to it (as a jump host)"}},
 			Summary:  "remove devices",
 			Examples: []string{"device rm sw1", "device rm sw1 sw2 sw3"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				return nil, removeRecords(ctx, e, k, c.Args, c.Bool("force"))
 			},
 		},
@@ -165,7 +166,7 @@ func kindCommands(kd kindDoc) []*Command {
 		{
 			Name: name + " add", Args: "NAME [KEY=VALUE...]", Group: groupInventory, MinArgs: 1, MaxArgs: -1,
 			Summary: "add a " + kd.what, Help: attrHelp(k), Examples: []string{kd.example},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				rec, err := store.Named(k, c.Args[0])
 				if err != nil {
 					return nil, err
@@ -181,7 +182,7 @@ func kindCommands(kd kindDoc) []*Command {
 			Summary:  "list " + name + "s, with how many devices each has",
 			Help:     "PATTERN matches names as a glob (usa-*) or, without wildcards, as a substring.",
 			Examples: []string{name + " list", name + " list --json"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				pattern := ""
 				if len(c.Args) > 0 {
 					pattern = c.Args[0]
@@ -193,7 +194,7 @@ func kindCommands(kd kindDoc) []*Command {
 			Name: name + " show", Args: "NAME", Group: groupInventory, MinArgs: 1, MaxArgs: 1, Flags: []Flag{jsonFlag},
 			Summary:  "show one " + name,
 			Examples: []string{name + " show " + strings.Fields(kd.example)[2]},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				return listKind(ctx, e, k, c.Args[0], true)
 			},
 		},
@@ -201,14 +202,14 @@ func kindCommands(kd kindDoc) []*Command {
 			Name: name + " edit", Args: "NAME KEY=VALUE...", Group: groupInventory, MinArgs: 2, MaxArgs: -1,
 			Summary: "change a " + name + " (name=NEW renames it and its devices follow)", Help: attrHelp(k),
 			Examples: []string{name + " edit " + strings.Fields(kd.example)[2] + " description=\"...\""},
-			Run:      func(ctx context.Context, e *Env, c *Call) (*Result, error) { return nil, editRecord(ctx, e, k, c) },
+			Run:      func(ctx context.Context, e *Env, c *Call) (*records.Set, error) { return nil, editRecord(ctx, e, k, c) },
 		},
 		{
 			Name: name + " rm", Args: "NAME", Group: groupInventory, MinArgs: 1, MaxArgs: -1,
 			Flags:    []Flag{{Name: "force", Help: "remove it even if devices use it, detaching them"}},
 			Summary:  "remove a " + name + "; refused while devices use it, unless --force",
 			Examples: []string{name + " rm " + strings.Fields(kd.example)[2], name + " rm " + strings.Fields(kd.example)[2] + " --force"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				return nil, removeRecords(ctx, e, k, c.Args, c.Bool("force"))
 			},
 		},
@@ -342,9 +343,9 @@ func notFoundHint(err error, list string) error {
 
 // listKind lists sites, roles, platforms or vendors with device counts; with
 // one set, it shows the single record named pattern.
-func listKind(ctx context.Context, e *Env, k store.Kind, pattern string, one bool) (*Result, error) {
+func listKind(ctx context.Context, e *Env, k store.Kind, pattern string, one bool) (*records.Set, error) {
 	attrs := store.Attrs(k)
-	res := &Result{Columns: []string{"name"}}
+	res := &records.Set{Columns: []string{"name"}}
 	for _, a := range attrs {
 		res.Columns = append(res.Columns, a.Name)
 	}
@@ -418,7 +419,7 @@ func deviceCounts(t *store.Tx, k store.Kind) (map[string]int, error) {
 	return counts, nil
 }
 
-func runImport(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runImport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	file := c.Args[0]
 	f, err := os.Open(file)
 	if err != nil {
@@ -456,8 +457,8 @@ func runImport(ctx context.Context, e *Env, c *Call) (*Result, error) {
 }
 
 // planResult lists what an import would do, one line per change.
-func planResult(p *inventory.Plan) *Result {
-	res := &Result{Columns: []string{"action", "name", "changes"}}
+func planResult(p *inventory.Plan) *records.Set {
+	res := &records.Set{Columns: []string{"action", "name", "changes"}}
 	for _, r := range p.NewRefs {
 		kind, name, _ := strings.Cut(r, " ")
 		res.Rows = append(res.Rows, []any{"create " + kind, name, ""})
@@ -475,7 +476,7 @@ func planResult(p *inventory.Plan) *Result {
 	return res
 }
 
-func runExport(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runExport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	var ds []*store.Device
 	var err error
 	if c.Bool("selection") {

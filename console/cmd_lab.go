@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"strings"
+	"vc/records"
 
 	"vc/lab"
 )
@@ -46,7 +47,7 @@ func labCommands() []*Command {
 			},
 			Summary:  "change a lab device's running configuration (or host key), as an operator would",
 			Examples: []string{"lab touch --inventory lab.csv --device usa-leaf-001", "lab touch --inventory lab.csv --device usa-leaf-001 --host-key"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				inv, dev := c.String("inventory", ""), c.String("device", "")
 				if inv == "" || dev == "" {
 					return nil, usagef("lab touch: --inventory FILE and --device NAME are both needed")
@@ -65,7 +66,7 @@ func labCommands() []*Command {
 	}
 }
 
-func runLab(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runLab(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	o := lab.DefaultOptions()
 	var err error
 	if o.Devices, err = c.Int("devices", o.Devices); err != nil {

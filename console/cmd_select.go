@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"vc/records"
 
 	"vc/inventory"
 	"vc/store"
@@ -32,7 +33,7 @@ func selectCommands() []*Command {
 			Name: "selection", Group: groupSelect, Flags: []Flag{jsonFlag},
 			Summary:  "show the selected devices and their count",
 			Examples: []string{"selection", "selection --json", "selection |> count by site"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				ds, err := e.Selected(ctx)
 				if err != nil {
 					return nil, err
@@ -49,7 +50,7 @@ func selectCommands() []*Command {
 			Name: "selection clear", Group: groupSelect,
 			Summary:  "select no devices",
 			Examples: []string{"selection clear"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				e.selection = nil
 				return nil, nil
 			},
@@ -57,7 +58,7 @@ func selectCommands() []*Command {
 	}
 }
 
-func runSelect(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runSelect(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	src := c.Text
 	mode := byte('=')
 	if src[0] == '+' || src[0] == '-' {
@@ -147,8 +148,8 @@ func deviceRow(d *store.Device) []any {
 		d.Fields, d.Cred, d.Jump, d.HostKey, d.Legacy, d.Created, d.Updated}
 }
 
-func deviceResult(ds []*store.Device) *Result {
-	res := &Result{Columns: deviceColumns, Brief: briefColumns, Rows: make([][]any, len(ds))}
+func deviceResult(ds []*store.Device) *records.Set {
+	res := &records.Set{Columns: deviceColumns, Brief: briefColumns, Rows: make([][]any, len(ds))}
 	for i, d := range ds {
 		res.Rows[i] = deviceRow(d)
 	}

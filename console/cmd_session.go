@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"vc/records"
 
 	"vc/store"
 )
@@ -23,7 +24,7 @@ func sessionCommands() []*Command {
 		{
 			Name: "version", Group: groupSession, Summary: "print vc's version",
 			Examples: []string{"version"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				fmt.Fprintf(e.Out, "vc %s (%s, %s/%s)\n", e.version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 				return nil, nil
 			},
@@ -46,7 +47,7 @@ func sessionCommands() []*Command {
 			Name: "unset", Args: "NAME", Group: groupSession, MinArgs: 1, MaxArgs: 1,
 			Summary:  "forget a variable",
 			Examples: []string{"unset site"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				if _, ok := e.vars[c.Args[0]]; !ok {
 					return nil, fmt.Errorf("no variable %q", c.Args[0])
 				}
@@ -58,7 +59,7 @@ func sessionCommands() []*Command {
 			Name: "echo", Args: "WORD...", Group: groupSession, MaxArgs: -1,
 			Summary:  "print words, after variable substitution",
 			Examples: []string{"echo checking $site", `echo "two  spaces kept"`},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				fmt.Fprintln(e.Out, strings.Join(c.Args, " "))
 				return nil, nil
 			},
@@ -66,12 +67,12 @@ func sessionCommands() []*Command {
 		{
 			Name: "quit", Group: groupSession, Summary: "leave the console (also: exit, Ctrl-D)",
 			Examples: []string{"quit"},
-			Run:      func(context.Context, *Env, *Call) (*Result, error) { return nil, errQuit },
+			Run:      func(context.Context, *Env, *Call) (*records.Set, error) { return nil, errQuit },
 		},
 		{
 			Name: "exit", Group: groupSession, Summary: "leave the console (also: quit, Ctrl-D)",
 			Examples: []string{"exit"},
-			Run:      func(context.Context, *Env, *Call) (*Result, error) { return nil, errQuit },
+			Run:      func(context.Context, *Env, *Call) (*records.Set, error) { return nil, errQuit },
 		},
 	}
 }
@@ -84,9 +85,9 @@ func settingsHelp() string {
 	return b.String()
 }
 
-func runSet(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runSet(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if len(c.Args) == 0 {
-		res := &Result{Columns: []string{"name", "value", "kind"}}
+		res := &records.Set{Columns: []string{"name", "value", "kind"}}
 		for _, s := range knownSettings() {
 			res.Rows = append(res.Rows, []any{s.name, e.settings[s.name], "setting"})
 		}
@@ -132,7 +133,7 @@ func checkVarName(name string) error {
 	return nil
 }
 
-func runAbout(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runAbout(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	counts := map[store.Kind]int{}
 	err := e.Store.View(ctx, func(t *store.Tx) error {
 		for _, k := range store.Kinds {
@@ -143,7 +144,7 @@ func runAbout(ctx context.Context, e *Env, c *Call) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Record: true,
+	res := &records.Set{Record: true,
 		Columns: []string{"version", "go", "home", "store", "history", "schema", "devices", "sites", "platforms", "roles", "vendors"},
 		Rows: [][]any{{e.version, runtime.Version(), e.Home, e.Store.Path(), e.Home + "/history", store.SchemaVersion,
 			counts[store.KindDevice], counts[store.KindSite], counts[store.KindPlatform], counts[store.KindRole], counts[store.KindVendor]}},
@@ -151,7 +152,7 @@ func runAbout(ctx context.Context, e *Env, c *Call) (*Result, error) {
 	return res, nil
 }
 
-func runHelp(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runHelp(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	w := tabwriter.NewWriter(e.Out, 2, 4, 2, ' ', 0)
 	defer w.Flush()
 	if len(c.Args) == 0 {

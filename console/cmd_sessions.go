@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"fmt"
+	"vc/records"
 
 	"vc/inventory"
 	"vc/store"
@@ -15,8 +16,8 @@ func sessionsCommands() []*Command {
 			Summary:  "list the SSH sessions kept open between execs",
 			Help:     "exec leaves its sessions open for `set keepalive` (default 5m), so the next command on the same devices needs no login. A session a device closed is reopened when next used.",
 			Examples: []string{"sessions", "sessions |> count by platform"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
-				res := &Result{Columns: []string{"device", "address", "platform", "cred", "opened", "idle"}, Empty: "no open sessions"}
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
+				res := &records.Set{Columns: []string{"device", "address", "platform", "cred", "opened", "idle"}, Empty: "no open sessions"}
 				if e.runner == nil {
 					return res, nil
 				}
@@ -30,7 +31,7 @@ func sessionsCommands() []*Command {
 			Name: "sessions close", Args: "[EXPR]", Group: groupRun, Raw: true,
 			Summary:  "close open sessions: all, or those of the devices matching EXPR",
 			Examples: []string{"sessions close", `sessions close site == "usa"`},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				if e.runner == nil {
 					e.saidf("closed 0 sessions")
 					return nil, nil
@@ -67,7 +68,7 @@ func sessionsCommands() []*Command {
 				"format) and refuses a device whose key changed. When the change is expected (a replaced device),\n" +
 				"forget the old key. A device or site with hostkey=ignore is never checked.",
 			Examples: []string{"hostkey forget usa-leaf-001"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				r, err := e.engineRunner()
 				if err != nil {
 					return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"vc/records"
 
 	"vc/store"
 )
@@ -17,7 +18,7 @@ func storeCommands() []*Command {
 			Summary:  "write a consistent copy of the store to FILE",
 			Help:     "The copy is taken in one read transaction, so it is consistent even while other vc processes read the store. Secrets stay sealed in the copy: it is as safe as the store itself, and restoring it needs the same vault password.",
 			Examples: []string{"backup vc-2026-11-25.db"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				path := c.Args[0]
 				flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 				if c.Bool("force") {
@@ -47,7 +48,7 @@ func storeCommands() []*Command {
 			Summary:  "replace the store with a backup, after checking it",
 			Help:     "FILE must be a vc store of a schema this vc knows. The current store is saved beside it as vc.db.before-restore first, so a restore can itself be undone.",
 			Examples: []string{"restore vc-2026-11-25.db"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				keep := filepath.Join(e.Home, store.FileName+".before-restore")
 				info, err := e.Store.Restore(ctx, c.Args[0], keep)
 				if err != nil {

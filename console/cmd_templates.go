@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"vc/records"
 
 	"vc/templates"
 )
@@ -38,7 +39,7 @@ func templateCommands() []*Command {
 			Name: "templates list", Args: "[FILTER]", Group: groupRecords, MaxArgs: 1, Flags: []Flag{jsonFlag},
 			Summary:  "list the templates: built-in, ntc-templates and your own",
 			Examples: []string{"templates list", "templates list arp", "templates list cisco_ios |> count by layer"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				lib, err := e.library()
 				if err != nil {
 					return nil, err
@@ -51,7 +52,7 @@ func templateCommands() []*Command {
 				if err != nil {
 					return nil, err
 				}
-				res := &Result{Columns: []string{"name", "layer", "platform", "command", "overrides"}, Empty: "no templates match"}
+				res := &records.Set{Columns: []string{"name", "layer", "platform", "command", "overrides"}, Empty: "no templates match"}
 				for _, en := range entries {
 					res.Rows = append(res.Rows, []any{en.Name, en.Layer, en.Platform, en.Command, en.Overrides})
 				}
@@ -62,7 +63,7 @@ func templateCommands() []*Command {
 			Name: "templates show", Args: "NAME", Group: groupRecords, MinArgs: 1, MaxArgs: 1,
 			Summary:  "print a template's source and where it comes from",
 			Examples: []string{"templates show cisco_ios_show_ip_arp.textfsm"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				lib, err := e.library()
 				if err != nil {
 					return nil, err
@@ -81,7 +82,7 @@ func templateCommands() []*Command {
 			Name: "templates match", Args: "PLATFORM COMMAND...", Group: groupRecords, MinArgs: 2, MaxArgs: -1,
 			Summary:  "say which template parses a command on a platform, and why",
 			Examples: []string{"templates match cisco_ios sh ip int br", `templates match arista_eos "show version"`},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				lib, err := e.library()
 				if err != nil {
 					return nil, err
@@ -100,7 +101,7 @@ func templateCommands() []*Command {
 			Help: "Without FILE, at the console, paste the output and end it with a line holding only a dot (.),\n" +
 				"or Ctrl-D; elsewhere the output is read from stdin.",
 			Examples: []string{"templates test cisco_ios_show_ip_arp.textfsm arp.txt", "templates test my_template.textfsm"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				lib, err := e.library()
 				if err != nil {
 					return nil, err
@@ -130,7 +131,7 @@ func templateCommands() []*Command {
 				"a collection with a bad one is refused whole and the previous import stays. $NTC_TEMPLATES_DIR,\n" +
 				"when set, takes precedence over the imported collection.",
 			Examples: []string{"templates import ~/src/ntc-templates"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				n, err := templates.Import(c.Args[0], e.importedTemplatesDir())
 				if err != nil {
 					return nil, err
@@ -154,7 +155,7 @@ func templateFile(name string) string {
 	return name + ".textfsm"
 }
 
-func runParse(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runParse(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	platform, command := c.String("platform", ""), c.String("command", "")
 	forced := c.String("template", "")
 	if forced == "" && (platform == "" || command == "") {
@@ -194,8 +195,8 @@ func runParse(ctx context.Context, e *Env, c *Call) (*Result, error) {
 }
 
 // recordsResult turns a parse into records, columns in template order.
-func recordsResult(res *templates.Result) *Result {
-	out := &Result{Columns: res.Fields(), Empty: "no records"}
+func recordsResult(res *templates.Result) *records.Set {
+	out := &records.Set{Columns: res.Fields(), Empty: "no records"}
 	out.Rows = res.Records
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"vc/records"
 
 	"vc/store"
 	"vc/vault"
@@ -44,7 +45,7 @@ func vaultCommands() []*Command {
 			Name: "vault lock", Group: groupVault,
 			Summary:  "forget the vault's key now",
 			Examples: []string{"vault lock"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*Result, error) {
+			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				e.vault.lock()
 				e.saidf("vault locked")
 				return nil, nil
@@ -103,7 +104,7 @@ func (e *Env) warnWeak(p vault.Params) {
 	}
 }
 
-func runVaultInit(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runVaultInit(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	p, err := kdfParams(c, vault.DefaultParams)
 	if err != nil {
 		return nil, err
@@ -153,7 +154,7 @@ func runVaultInit(ctx context.Context, e *Env, c *Call) (*Result, error) {
 	return nil, nil
 }
 
-func runVaultUnlock(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runVaultUnlock(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	was := e.vault.unlocked()
 	err := e.withVault(ctx, func(*vault.Key, *vault.Header) error { return nil })
 	if err != nil {
@@ -170,7 +171,7 @@ func runVaultUnlock(ctx context.Context, e *Env, c *Call) (*Result, error) {
 	return nil, nil
 }
 
-func runVaultStatus(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runVaultStatus(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	var h *vault.Header
 	var creds int
 	def := ""
@@ -207,7 +208,7 @@ func runVaultStatus(ctx context.Context, e *Env, c *Call) (*Result, error) {
 			kdf += " (cheaper than the default; vault passwd --kdf-* raises it)"
 		}
 	}
-	return &Result{Record: true,
+	return &records.Set{Record: true,
 		Columns: []string{"vault", "kdf", "cipher", "credentials", "default", "timeout"},
 		Rows:    [][]any{{state, kdf, "xchacha20-poly1305", creds, def, e.Setting("vault-timeout")}},
 	}, nil
@@ -224,7 +225,7 @@ func stepHook(ctx context.Context) func(step string) {
 	return func(string) {}
 }
 
-func runVaultPasswd(ctx context.Context, e *Env, c *Call) (*Result, error) {
+func runVaultPasswd(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if c.Has("new-password-file") && c.Bool("new-password-stdin") {
 		return nil, usagef("vault passwd: --new-password-file and --new-password-stdin are two ways to say the same thing; use one")
 	}

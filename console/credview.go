@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"vc/records"
 
 	"vc/store"
 )
 
 // addCredInfo adds to a device's record the credentials vc will try on
 // it, in order and with why, and what each taught vc there.
-func addCredInfo(ctx context.Context, e *Env, res *Result, d *store.Device) error {
+func addCredInfo(ctx context.Context, e *Env, res *records.Set, d *store.Device) error {
 	var order, history []string
 	err := e.Store.View(ctx, func(t *store.Tx) error {
 		creds, err := t.Creds()

@@ -3,6 +3,7 @@ package console
 import (
 	"strconv"
 	"time"
+	"vc/records"
 
 	"bufio"
 	"context"
@@ -34,7 +35,7 @@ type Env struct {
 
 	// selection holds the selected device names, sorted.
 	selection []string
-	last      *Result
+	last      *records.Set
 	devices   deviceCache
 	// vault holds the vault's key while the session has it unlocked.
 	vault *vaultState

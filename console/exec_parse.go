@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"vc/records"
 
 	"vc/templates"
 )
@@ -108,7 +109,7 @@ func (v *validationError) Error() string {
 // parsedOutputs are exec's outputs after parsing: one table per command,
 // the outputs no template parsed, and the devices that failed validation.
 type parsedOutputs struct {
-	tables   []*Result
+	tables   []*records.Set
 	unparsed []orderedRaw
 	invalid  map[string]error
 	used     map[string]float64 // template -> lowest score
@@ -116,14 +117,14 @@ type parsedOutputs struct {
 
 // parsed is one output after parsing: the records, or why there are none.
 type parsed struct {
-	out RawOutput
+	out records.Output
 	res *templates.Result
 	err error
 }
 
 // parseOne parses one output; parser is safe for concurrent use, so exec
 // parses outputs as they arrive, on every core, while devices still talk.
-func (p *parser) parseOne(o RawOutput, platform string) parsed {
+func (p *parser) parseOne(o records.Output, platform string) parsed {
 	res, err := p.parse(platform, o.Command, o.Text)
 	return parsed{out: o, res: res, err: err}
 }
@@ -140,7 +141,7 @@ type assembler struct {
 }
 
 type tableBuild struct {
-	res    *Result
+	res    *records.Set
 	colIdx map[string]int
 	// groups are each output's rows, kept apart so the table can list
 	// them in plan order however they arrived.
@@ -150,7 +151,7 @@ type tableBuild struct {
 type rowGroup struct {
 	at   int
 	rows [][]any
-	raw  RawOutput
+	raw  records.Output
 }
 
 func newAssembler(minScore float64) *assembler {
@@ -175,7 +176,7 @@ func (a *assembler) add(pr parsed, at int) {
 	}
 	t := a.tables[o.Command]
 	if t == nil {
-		t = &tableBuild{res: &Result{Columns: []string{"device"}, Empty: "no records", Title: o.Command}, colIdx: map[string]int{"device": 0}}
+		t = &tableBuild{res: &records.Set{Columns: []string{"device"}, Empty: "no records", Title: o.Command}, colIdx: map[string]int{"device": 0}}
 		a.tables[o.Command] = t
 		a.order = append(a.order, o.Command)
 	}
@@ -208,7 +209,7 @@ func (a *assembler) add(pr parsed, at int) {
 // orderedRaw is an output no template read, with its place in the order.
 type orderedRaw struct {
 	at int
-	RawOutput
+	records.Output
 }
 
 // finish lays the tables out in output order, rows padded to every
@@ -252,7 +253,7 @@ type parsePool struct {
 
 type parseJob struct {
 	at       int
-	o        RawOutput
+	o        records.Output
 	platform string
 }
 
@@ -280,7 +281,7 @@ func newParsePool(p *parser, workers int) *parsePool {
 }
 
 // add queues an output; at orders it in the tables.
-func (pp *parsePool) add(o RawOutput, platform string, at int) {
+func (pp *parsePool) add(o records.Output, platform string, at int) {
 	pp.jobs <- parseJob{at: at, o: o, platform: platform}
 }
 

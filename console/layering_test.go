@@ -16,6 +16,8 @@ func TestLayering(t *testing.T) {
 		"vc/vault":     {"vc/console", "vc/engine", "vc/store", "vc/templates", "vc/lab"},
 		"vc/templates": {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/lab"},
 		"vc/inventory": {"vc/console", "vc/engine", "vc/vault", "vc/lab"},
+		"vc/records":   {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory", "vc/render"},
+		"vc/render":    {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory"},
 		"vc/lab":       {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates"},
 	}
 	for pkg, bad := range forbidden {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"vc/records"
+	"vc/render"
 )
 
 // runSource runs a script: one command a line, # comments, a trailing
@@ -183,15 +185,24 @@ func (e *Env) run(ctx context.Context, c *Call) error {
 	return nil
 }
 
-func (e *Env) print(res *Result) error {
-	width := 0
-	if e.OutTTY && e.Width != nil {
-		width = e.Width()
-	}
-	if err := render(e.Out, e.Err, res, width); err != nil {
+func (e *Env) print(res *records.Set) error {
+	if err := render.Write(e.Out, e.Err, res, e.renderOptions(e.OutTTY)); err != nil {
 		return fmt.Errorf("print: %w", err)
 	}
 	return nil
+}
+
+// renderOptions says how text printed to a stream will be read: fitted and
+// with device control characters shown when the stream is a terminal.
+func (e *Env) renderOptions(tty bool) render.Options {
+	if !tty {
+		return render.Options{}
+	}
+	o := render.Options{Terminal: true}
+	if e.Width != nil {
+		o.Width = e.Width()
+	}
+	return o
 }
 
 // commandError prefixes an error with the command's name unless it is

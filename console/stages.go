@@ -3,16 +3,11 @@ package console
 import (
 	"context"
 	"errors"
-	"fmt"
-	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/expr-lang/expr"
-
-	"vc/inventory"
+	"vc/records"
 )
 
 func stageCommands() []*Command {
@@ -39,7 +34,7 @@ func stageCommands() []*Command {
 			Apply:    applyCols,
 		},
 		{
-			Name: "count", Args: "[by FIELD]", MaxArgs: 2,
+			Name: "count", Args: "[by FIELD[,FIELD...]]", MaxArgs: 2,
 			Summary:  "count the records, or count them per value of a column",
 			Examples: []string{"count", "count by interface", "device list |> count by site"},
 			Apply:    applyCount,
@@ -80,7 +75,7 @@ func stageCommands() []*Command {
 func finishStages(cmds []*Command) []*Command {
 	for _, c := range cmds {
 		c.Stage, c.Group = true, groupRecords
-		c.Run = func(ctx context.Context, e *Env, call *Call) (*Result, error) {
+		c.Run = func(ctx context.Context, e *Env, call *Call) (*records.Set, error) {
 			if e.last == nil {
 				return nil, errors.New("no result to work on yet; run a command that prints records first (device list, exec ...)")
 			}
@@ -93,133 +88,56 @@ func finishStages(cmds []*Command) []*Command {
 // applyStageChain applies a stage to every section of a result. Format
 // stages change how all of it prints; record stages work on the parsed
 // sections and leave sections of raw outputs as they are.
-func applyStageChain(ctx context.Context, e *Env, st *Call, in *Result) (*Result, error) {
+func applyStageChain(ctx context.Context, e *Env, st *Call, in *records.Set) (*records.Set, error) {
 	if in.Next == nil {
 		return st.Cmd.Apply(ctx, e, st, in)
 	}
-	format := slices.Contains([]string{"json", "csv", "table", "raw", "fold"}, st.Cmd.Name)
-	var head, tail *Result
-	for _, s := range in.sections() {
+	format := slices.Contains(records.Formats, st.Cmd.Name)
+	var secs []*records.Set
+	for _, s := range in.Sections() {
 		out := s
-		if format || !s.isOutputs() {
+		if format || !s.IsOutputs() {
 			var err error
 			if out, err = st.Cmd.Apply(ctx, e, st, s); err != nil {
 				return nil, err
 			}
 		}
-		c := *out
-		c.Next = nil
-		if head == nil {
-			head = &c
-		} else {
-			tail.Next = &c
-		}
-		tail = &c
+		secs = append(secs, out)
 	}
-	return head, nil
+	return records.Chain(secs...), nil
 }
 
-// derive copies a result's framing for a stage to fill with new rows.
-func derive(in *Result) *Result {
-	return &Result{Columns: in.Columns, Format: in.Format, Empty: "no records", Brief: in.Brief, Raw: in.Raw, Title: in.Title}
-}
-
-func formatStage(format string) func(context.Context, *Env, *Call, *Result) (*Result, error) {
-	return func(_ context.Context, _ *Env, _ *Call, in *Result) (*Result, error) {
-		out := *in
-		out.Format = format
-		if format == "table" {
-			out.Format = ""
-		}
-		if format == "raw" || format == "fold" {
-			if _, err := out.rawOutputs(); err != nil {
-				return nil, err
-			}
-		}
-		return &out, nil
+func formatStage(format string) func(context.Context, *Env, *Call, *records.Set) (*records.Set, error) {
+	return func(_ context.Context, _ *Env, _ *Call, in *records.Set) (*records.Set, error) {
+		return records.Format(in, format)
 	}
 }
 
-var numberRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
-
-// typed turns a cell that reads as a number into one, for where.
-func typed(v any) any {
-	if m, ok := v.(map[string]string); ok {
-		out := make(map[string]any, len(m))
-		for k, x := range m {
-			out[k] = typed(x)
-		}
-		return out
-	}
-	s, ok := v.(string)
-	if !ok || !numberRE.MatchString(s) {
-		return v
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return int(n)
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f
-	}
-	return v
-}
-
-func applyWhere(_ context.Context, e *Env, c *Call, in *Result) (*Result, error) {
-	// A struct whose fields are typed "any" lets the checker accept
-	// comparisons whatever the cells turn out to hold, while still
-	// refusing names that are not columns.
-	fields := make([]reflect.StructField, len(in.Columns))
-	anyType := reflect.TypeFor[any]()
-	for i, col := range in.Columns {
-		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: anyType, Tag: reflect.StructTag(`expr:"` + col + `"`)}
-	}
-	recType := reflect.StructOf(fields)
-	prog, err := expr.Compile(c.Text, expr.Env(reflect.New(recType).Elem().Interface()), expr.AsBool())
+func applyWhere(_ context.Context, e *Env, c *Call, in *records.Set) (*records.Set, error) {
+	out, skipped, err := records.Where(in, c.Text)
 	if err != nil {
-		return nil, inventory.PositionError(c.Text, err)
+		return nil, err
 	}
-	out := derive(in)
-	failed := 0
-	var firstErr error
-	for _, row := range in.Rows {
-		rec := reflect.New(recType).Elem()
-		for i := range in.Columns {
-			if v := typed(row[i]); v != nil {
-				rec.Field(i).Set(reflect.ValueOf(v))
-			}
-		}
-		ok, err := expr.Run(prog, rec.Interface())
-		if err != nil {
-			failed++
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
-		}
-		if ok.(bool) {
-			out.Rows = append(out.Rows, row)
-		}
-	}
-	if failed > 0 {
-		e.warnf("where: %d of %d records could not be tested and were left out (first: %v)", failed, len(in.Rows), firstLine(firstErr))
+	if skipped != nil {
+		e.warnf("where: %v", skipped)
 	}
 	return out, nil
 }
 
-func firstLine(err error) string {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
+// columnList reads column names given as "a,b" or "a b" or both.
+func columnList(args []string) []string {
+	var names []string
+	for _, a := range args {
+		for _, n := range strings.Split(a, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
 }
 
-func applySort(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) {
-	var idx []int
-	for _, f := range strings.Split(c.Args[0], ",") {
-		i, err := in.column(strings.TrimSpace(f))
-		if err != nil {
-			return nil, err
-		}
-		idx = append(idx, i)
-	}
+func applySort(_ context.Context, _ *Env, c *Call, in *records.Set) (*records.Set, error) {
 	desc := false
 	if len(c.Args) == 2 {
 		switch strings.ToLower(c.Args[1]) {
@@ -230,88 +148,24 @@ func applySort(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) 
 			return nil, usagef("sort: %q should be asc or desc", c.Args[1])
 		}
 	}
-	out := derive(in)
-	out.Rows = slices.Clone(in.Rows)
-	slices.SortStableFunc(out.Rows, func(a, b []any) int {
-		for _, i := range idx {
-			if r := naturalCompare(cellString(a[i], ","), cellString(b[i], ",")); r != 0 {
-				if desc {
-					return -r
-				}
-				return r
-			}
-		}
-		return 0
-	})
-	return out, nil
+	return records.Sort(in, columnList(c.Args[:1]), desc)
 }
 
-func applyCols(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) {
-	var names []string
-	for _, a := range c.Args {
-		for _, n := range strings.Split(a, ",") {
-			if n = strings.TrimSpace(n); n != "" {
-				names = append(names, n)
-			}
-		}
-	}
-	idx := make([]int, len(names))
-	for j, n := range names {
-		i, err := in.column(n)
-		if err != nil {
-			return nil, err
-		}
-		idx[j] = i
-	}
-	out := derive(in)
-	out.Columns, out.Brief, out.Record, out.Title = names, 0, in.Record, in.Title
-	for _, row := range in.Rows {
-		nr := make([]any, len(idx))
-		for j, i := range idx {
-			nr[j] = row[i]
-		}
-		out.Rows = append(out.Rows, nr)
-	}
-	return out, nil
+func applyCols(_ context.Context, _ *Env, c *Call, in *records.Set) (*records.Set, error) {
+	return records.Cols(in, columnList(c.Args))
 }
 
-func applyCount(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) {
-	out := &Result{Format: in.Format, Title: in.Title}
+func applyCount(_ context.Context, _ *Env, c *Call, in *records.Set) (*records.Set, error) {
 	if len(c.Args) == 0 {
-		out.Columns = []string{"count"}
-		out.Rows = [][]any{{len(in.Rows)}}
-		return out, nil
+		return records.Count(in, nil)
 	}
 	if len(c.Args) != 2 || c.Args[0] != "by" {
-		return nil, usagef("count: usage: count [by FIELD]")
+		return nil, usagef("count: usage: count [by FIELD[,FIELD...]]")
 	}
-	i, err := in.column(c.Args[1])
-	if err != nil {
-		return nil, err
-	}
-	counts := map[string]int{}
-	var order []string
-	for _, row := range in.Rows {
-		k := cellString(row[i], ",")
-		if counts[k] == 0 {
-			order = append(order, k)
-		}
-		counts[k]++
-	}
-	slices.SortFunc(order, func(a, b string) int {
-		if counts[a] != counts[b] {
-			return counts[b] - counts[a]
-		}
-		return naturalCompare(a, b)
-	})
-	out.Columns = []string{c.Args[1], "count"}
-	for _, k := range order {
-		out.Rows = append(out.Rows, []any{k, counts[k]})
-	}
-	return out, nil
+	return records.Count(in, columnList(c.Args[1:]))
 }
 
-func applyHead(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) {
+func applyHead(_ context.Context, _ *Env, c *Call, in *records.Set) (*records.Set, error) {
 	n := 10
 	if len(c.Args) == 1 {
 		var err error
@@ -319,44 +173,5 @@ func applyHead(_ context.Context, _ *Env, c *Call, in *Result) (*Result, error) 
 			return nil, usagef("head: %q is not a number of records", c.Args[0])
 		}
 	}
-	out := derive(in)
-	out.Record = in.Record
-	out.Rows = in.Rows[:min(n, len(in.Rows))]
-	return out, nil
-}
-
-// naturalCompare orders strings with their digit runs compared as numbers,
-// so 10.0.0.9 < 10.0.0.10 and Gi1/0/2 < Gi1/0/10.
-func naturalCompare(a, b string) int {
-	for a != "" && b != "" {
-		da, db := isDigit(a[0]), isDigit(b[0])
-		if da && db {
-			na, ra := digitRun(a)
-			nb, rb := digitRun(b)
-			ta, tb := strings.TrimLeft(na, "0"), strings.TrimLeft(nb, "0")
-			if len(ta) != len(tb) {
-				return len(ta) - len(tb)
-			}
-			if r := strings.Compare(ta, tb); r != 0 {
-				return r
-			}
-			a, b = ra, rb
-			continue
-		}
-		if a[0] != b[0] {
-			return int(a[0]) - int(b[0])
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) - len(b)
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func digitRun(s string) (string, string) {
-	i := 0
-	for i < len(s) && isDigit(s[i]) {
-		i++
-	}
-	return s[:i], s[i:]
+	return records.Head(in, n), nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"vc/records"
 )
 
 // Command is one entry of the command table. Help, completion and the
@@ -37,9 +38,9 @@ type Command struct {
 	Group string
 	// Run does the work; a result, if any, goes through the stages and is
 	// printed.
-	Run func(ctx context.Context, env *Env, c *Call) (*Result, error)
+	Run func(ctx context.Context, env *Env, c *Call) (*records.Set, error)
 	// Apply is a stage's work on a result.
-	Apply func(ctx context.Context, env *Env, c *Call, in *Result) (*Result, error)
+	Apply func(ctx context.Context, env *Env, c *Call, in *records.Set) (*records.Set, error)
 }
 
 // Flag is a --flag of a command.

@@ -1,8 +1,6 @@
 package console
 
 import (
-	"bytes"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -102,44 +100,5 @@ func TestSubstitute(t *testing.T) {
 	}
 	if _, err := substitute("echo $nope", look); err == nil || !strings.Contains(err.Error(), "column 6: undefined variable $nope") {
 		t.Errorf("undefined: %v", err)
-	}
-}
-
-func TestNaturalCompare(t *testing.T) {
-	ordered := []string{"10.0.0.2", "10.0.0.9", "10.0.0.10", "10.0.1.1", "Gi1/0/2", "Gi1/0/10", "Gi1/1/1", "a", "a1", "a01b"}
-	for i := 0; i+1 < len(ordered); i++ {
-		if naturalCompare(ordered[i], ordered[i+1]) >= 0 {
-			t.Errorf("%q should sort before %q", ordered[i], ordered[i+1])
-		}
-	}
-}
-
-// TestTableFitsTerminal: tables fit the terminal's width, cutting the
-// widest columns first, and keep every column.
-func TestTableFitsTerminal(t *testing.T) {
-	r := &Result{Columns: []string{"name", "ip", "port", "platform", "vendor", "site", "role", "status", "tags", "created", "updated"}}
-	for i := range 3 {
-		r.Rows = append(r.Rows, []any{fmt.Sprintf("usa-leaf-00%d", i), "127.0.0.1", 21000 + i, "arista_eos", "arista", "usa", "leaf", "active", []string{"lab", "pci"}, "2026-11-25 19:15:48", "2026-11-25 19:15:48"})
-	}
-	for _, width := range []int{80, 100, 120, 0} {
-		var b bytes.Buffer
-		if err := renderTable(&b, r, width); err != nil {
-			t.Fatal(err)
-		}
-		lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-		if len(lines) != 4 {
-			t.Fatalf("width %d: %d lines:\n%s", width, len(lines), b.String())
-		}
-		for _, l := range lines {
-			if width > 0 && displayWidth(l) > width {
-				t.Errorf("width %d: line of %d: %q", width, displayWidth(l), l)
-			}
-		}
-		if width == 0 && !strings.Contains(lines[1], "2026-11-25 19:15:48") {
-			t.Errorf("without a terminal nothing is cut: %q", lines[1])
-		}
-		if width == 120 && !strings.Contains(lines[0], "PLATFORM") {
-			t.Errorf("width 120 cut a header that fits: %q", lines[0])
-		}
 	}
 }

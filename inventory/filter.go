@@ -1,14 +1,13 @@
 package inventory
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
+	"vc/records"
 	"vc/store"
 )
 
@@ -51,45 +50,16 @@ type Filter struct {
 	vm   vm.VM
 }
 
-// ExprError is a bad expression, with the position of the fault.
-type ExprError struct {
-	Source  string
-	Line    int // 1-based
-	Column  int // 1-based, in characters
-	Message string
-}
-
-func (e *ExprError) Error() string {
-	lines := strings.Split(e.Source, "\n")
-	var b strings.Builder
-	fmt.Fprintf(&b, "line %d, column %d: %s", e.Line, e.Column, e.Message)
-	if e.Line >= 1 && e.Line <= len(lines) {
-		src := strings.ReplaceAll(lines[e.Line-1], "\t", " ")
-		fmt.Fprintf(&b, "\n  %s\n  %s^", src, strings.Repeat(" ", max(e.Column-1, 0)))
-	}
-	return b.String()
-}
-
 // Compile compiles a selection expression, which must yield true or false.
 func Compile(src string) (*Filter, error) {
 	if strings.TrimSpace(src) == "" {
-		return nil, &ExprError{Source: src, Line: 1, Column: 1, Message: "empty expression; try: vendor == \"arista\" && site == \"usa\""}
+		return nil, &records.ExprError{Source: src, Line: 1, Column: 1, Message: "empty expression; try: vendor == \"arista\" && site == \"usa\""}
 	}
 	prog, err := expr.Compile(src, expr.Env(&Env{}), expr.AsBool())
 	if err != nil {
-		return nil, PositionError(src, err)
+		return nil, records.PositionError(src, err)
 	}
 	return &Filter{src: src, prog: prog}, nil
-}
-
-// PositionError turns an expr-lang compile error into an *ExprError that
-// shows where in src the fault is.
-func PositionError(src string, err error) error {
-	var fe *file.Error
-	if errors.As(err, &fe) {
-		return &ExprError{Source: src, Line: fe.Line, Column: fe.Column + 1, Message: fe.Message}
-	}
-	return &ExprError{Source: src, Line: 1, Column: 1, Message: err.Error()}
 }
 
 // String is the expression's source.

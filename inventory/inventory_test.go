@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"vc/records"
 
 	"vc/store"
 )
@@ -74,7 +75,7 @@ func TestFilter(t *testing.T) {
 		}
 	}
 	_, err := Compile("vendor = \"x\"")
-	var ee *ExprError
+	var ee *records.ExprError
 	if !errors.As(err, &ee) || ee.Line != 1 || ee.Column < 1 {
 		t.Errorf("bad expression: %v", err)
 	}

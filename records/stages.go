@@ -1,0 +1,262 @@
+package records
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Formats are the ways a set can be printed; a format stage only changes
+// which.
+var Formats = []string{"table", "json", "csv", "raw", "fold"}
+
+// ErrNoOutputs is a raw or fold asked of records that hold no device
+// outputs.
+var ErrNoOutputs = errors.New("no device output in these records: raw and fold work on exec results")
+
+// Format returns s to be printed as format (one of Formats).
+func Format(s *Set, format string) (*Set, error) {
+	out := *s
+	out.Format = format
+	switch format {
+	case "table":
+		out.Format = ""
+	case "raw", "fold":
+		if _, ok := s.DeviceOutputs(); !ok {
+			return nil, ErrNoOutputs
+		}
+	case "json", "csv":
+	default:
+		return nil, fmt.Errorf("unknown format %q; formats are %s", format, strings.Join(Formats, ", "))
+	}
+	return &out, nil
+}
+
+// reshaped is the format a stage that makes new columns keeps: a set of
+// counts or chosen columns is no longer device outputs, so raw and fold
+// give way to a table.
+func reshaped(format string) string {
+	if format == "raw" || format == "fold" {
+		return ""
+	}
+	return format
+}
+
+// Filter is a compiled where expression for records of given columns.
+type Filter struct {
+	columns []string
+	rec     reflect.Type
+	prog    *vm.Program
+}
+
+// CompileWhere compiles a where expression over columns. Every column is
+// a name the expression may use; its cells are typed values (see Typed).
+func CompileWhere(text string, columns []string) (*Filter, error) {
+	// A struct whose fields are typed "any" lets the checker accept
+	// comparisons whatever the cells turn out to hold, while still
+	// refusing names that are not columns.
+	fields := make([]reflect.StructField, len(columns))
+	anyType := reflect.TypeFor[any]()
+	for i, col := range columns {
+		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: anyType, Tag: reflect.StructTag(`expr:"` + col + `"`)}
+	}
+	rec := reflect.StructOf(fields)
+	prog, err := expr.Compile(text, expr.Env(reflect.New(rec).Elem().Interface()), expr.AsBool())
+	if err != nil {
+		return nil, PositionError(text, err)
+	}
+	return &Filter{columns: columns, rec: rec, prog: prog}, nil
+}
+
+// Skipped counts the records a where could not test (age > 5 where age is
+// "-"): they are left out, and the first reason kept.
+type Skipped struct {
+	N, Of int
+	First error
+}
+
+func (s *Skipped) Error() string {
+	first, _, _ := strings.Cut(s.First.Error(), "\n")
+	return fmt.Sprintf("%d of %d records could not be tested and were left out (first: %s)", s.N, s.Of, first)
+}
+
+// Apply keeps the records of in for which the expression is true. in must
+// have the columns the filter was compiled for.
+func (f *Filter) Apply(in *Set) (*Set, *Skipped) {
+	out := in.Derive()
+	var skip *Skipped
+	var machine vm.VM
+	for _, row := range in.Rows {
+		rec := reflect.New(f.rec).Elem()
+		for i := range f.columns {
+			if i < len(row) {
+				if v := Typed(row[i]); v != nil {
+					rec.Field(i).Set(reflect.ValueOf(v))
+				}
+			}
+		}
+		ok, err := machine.Run(f.prog, rec.Interface())
+		if err != nil {
+			if skip == nil {
+				skip = &Skipped{Of: len(in.Rows), First: err}
+			}
+			skip.N++
+			continue
+		}
+		if ok.(bool) {
+			out.Rows = append(out.Rows, row)
+		}
+	}
+	return out, skip
+}
+
+// Where keeps the records for which text is true.
+func Where(in *Set, text string) (*Set, *Skipped, error) {
+	f, err := CompileWhere(text, in.Columns)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, skip := f.Apply(in)
+	return out, skip, nil
+}
+
+// Sort orders records by the columns given, each compared by value (see
+// Compare), descending when desc is set. The sort is stable.
+func Sort(in *Set, columns []string, desc bool) (*Set, error) {
+	idx := make([]int, len(columns))
+	for j, c := range columns {
+		i, err := in.Column(c)
+		if err != nil {
+			return nil, err
+		}
+		idx[j] = i
+	}
+	type keyed struct {
+		keys []Key
+		row  []any
+	}
+	rows := make([]keyed, len(in.Rows))
+	keys := make([]Key, len(in.Rows)*len(idx))
+	for r, row := range in.Rows {
+		k := keys[r*len(idx) : (r+1)*len(idx)]
+		for j, i := range idx {
+			k[j] = SortKey(row[i])
+		}
+		rows[r] = keyed{k, row}
+	}
+	slices.SortStableFunc(rows, func(a, b keyed) int {
+		for j := range idx {
+			if c := a.keys[j].Compare(b.keys[j]); c != 0 {
+				if desc {
+					return -c
+				}
+				return c
+			}
+		}
+		return 0
+	})
+	out := in.Derive()
+	out.Rows = make([][]any, len(rows))
+	for i, k := range rows {
+		out.Rows[i] = k.row
+	}
+	return out, nil
+}
+
+// Cols keeps only the named columns, in that order.
+func Cols(in *Set, names []string) (*Set, error) {
+	idx := make([]int, len(names))
+	for j, n := range names {
+		i, err := in.Column(n)
+		if err != nil {
+			return nil, err
+		}
+		idx[j] = i
+	}
+	out := in.Derive()
+	out.Columns, out.Brief, out.Record = names, 0, in.Record
+	out.Format = reshaped(in.Format)
+	if slices.Equal(names, OutputColumns) {
+		out.Format = in.Format
+	}
+	for _, row := range in.Rows {
+		nr := make([]any, len(idx))
+		for j, i := range idx {
+			nr[j] = row[i]
+		}
+		out.Rows = append(out.Rows, nr)
+	}
+	return out, nil
+}
+
+// Count counts the records, or with columns given, the records per
+// distinct combination of their values, most frequent first.
+func Count(in *Set, by []string) (*Set, error) {
+	out := &Set{Format: reshaped(in.Format), Title: in.Title}
+	if len(by) == 0 {
+		out.Columns = []string{"count"}
+		out.Rows = [][]any{{len(in.Rows)}}
+		return out, nil
+	}
+	idx := make([]int, len(by))
+	for j, c := range by {
+		i, err := in.Column(c)
+		if err != nil {
+			return nil, err
+		}
+		idx[j] = i
+	}
+	type group struct {
+		values []any
+		n      int
+	}
+	groups := map[string]*group{}
+	var order []*group
+	var key strings.Builder
+	for _, row := range in.Rows {
+		key.Reset()
+		for _, i := range idx {
+			key.WriteString(Text(row[i]))
+			key.WriteByte(0)
+		}
+		g := groups[key.String()]
+		if g == nil {
+			g = &group{values: make([]any, len(idx))}
+			for j, i := range idx {
+				g.values[j] = row[i]
+			}
+			groups[key.String()] = g
+			order = append(order, g)
+		}
+		g.n++
+	}
+	slices.SortStableFunc(order, func(a, b *group) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		for j := range a.values {
+			if c := Compare(a.values[j], b.values[j]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	out.Columns = append(slices.Clone(by), "count")
+	for _, g := range order {
+		out.Rows = append(out.Rows, append(slices.Clone(g.values), g.n))
+	}
+	return out, nil
+}
+
+// Head keeps the first n records.
+func Head(in *Set, n int) *Set {
+	out := in.Derive()
+	out.Record = in.Record
+	out.Rows = in.Rows[:min(n, len(in.Rows))]
+	return out
+}
