@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 	"vc/records"
+	"vc/secrets"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
@@ -132,7 +133,7 @@ func runCredAdd(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		}
 		cr.KeyFile = abs
 	}
-	if kind == store.CredPassword && e.vault.ask == nil && !c.Bool("password-stdin") {
+	if kind == store.CredPassword && e.askSecret == nil && !c.Bool("password-stdin") {
 		return nil, usagef("cred add: the password is needed: run on a terminal to type it, or give it on stdin with --password-stdin")
 	}
 	// Fail before asking for any secret.
@@ -155,7 +156,7 @@ func runCredAdd(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		e.saidf("added credential %s (%s as %s)", name, kind, user)
 		return nil, nil
 	}
-	err := e.withVault(ctx, func(k *vault.Key, h *vault.Header) error {
+	err := e.keyring.With(ctx, func(k *vault.Key, h *vault.Header) error {
 		sec, err := e.credSecret(ctx, c, cr)
 		if err != nil {
 			return err
@@ -165,7 +166,7 @@ func runCredAdd(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 			return err
 		}
 		return e.Store.Update(ctx, func(t *store.Tx) error {
-			if err := sameVault(t, h); err != nil {
+			if err := secrets.SameVault(t, h); err != nil {
 				return err
 			}
 			return put(t)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"vc/records"
+	"vc/secrets"
 
 	"vc/store"
 	"vc/vault"
@@ -25,7 +26,7 @@ func runCredExport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		return nil, fmt.Errorf("%s exists; choose another name or use --force", path)
 	}
 	var n int
-	err := e.withVault(ctx, func(k *vault.Key, h *vault.Header) error {
+	err := e.keyring.With(ctx, func(k *vault.Key, h *vault.Header) error {
 		var entries []vault.BundleEntry
 		defer func() {
 			for _, en := range entries {
@@ -109,7 +110,7 @@ func runCredImport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	}
 	var pw []byte
 	if f := c.String("password-file", ""); f != "" {
-		pw, err = e.readPasswordFile(f)
+		pw, err = secretsFile(e, f)
 	} else {
 		pw, err = e.readSecret(ctx, "password for the bundle", "password-stdin", c.Bool("password-stdin"))
 	}
@@ -130,10 +131,10 @@ func runCredImport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		}
 	}()
 	var notes []string
-	err = e.withVault(ctx, func(k *vault.Key, h *vault.Header) error {
+	err = e.keyring.With(ctx, func(k *vault.Key, h *vault.Header) error {
 		return e.Store.Update(ctx, func(t *store.Tx) error {
 			notes = nil
-			if err := sameVault(t, h); err != nil {
+			if err := secrets.SameVault(t, h); err != nil {
 				return err
 			}
 			return importEntries(t, k, entries, c.Bool("force"), &notes)

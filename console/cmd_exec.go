@@ -14,6 +14,7 @@ import (
 	"time"
 	"vc/records"
 	"vc/render"
+	"vc/secrets"
 
 	"vc/engine"
 )
@@ -244,7 +245,7 @@ func (e *Env) execute(ctx context.Context, req *execRequest) (*records.Set, erro
 	}
 	// Remembering which credential worked must survive a Ctrl-C that
 	// ended the run itself.
-	if err := e.RecordAttempts(context.WithoutCancel(ctx), attempts); err != nil {
+	if err := secrets.RecordAttempts(context.WithoutCancel(ctx), e.Store, attempts); err != nil {
 		e.warnf("could not record which credentials worked: %v", err)
 	}
 	ordered := make([]*engine.Result, 0, len(results))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"vc/records"
+	"vc/secrets"
 
 	"vc/store"
 	"vc/vault"
@@ -46,7 +47,7 @@ func vaultCommands() []*Command {
 			Summary:  "forget the vault's key now",
 			Examples: []string{"vault lock"},
 			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-				e.vault.lock()
+				e.keyring.Lock()
 				e.saidf("vault locked")
 				return nil, nil
 			},
@@ -118,12 +119,12 @@ func runVaultInit(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	pw, err := e.givenVaultPassword()
+	pw, err := e.givenVaultPassword(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if pw == nil {
-		if e.vault.ask == nil {
+		if e.askSecret == nil {
 			return nil, fmt.Errorf("%w: no password for the new vault: set VC_VAULT_PASSWORD, use --vault-password-file FILE, or run vc on a terminal", vault.ErrLocked)
 		}
 		if pw, err = e.newSecret(ctx, "new vault password", "", false, ""); err != nil {
@@ -148,20 +149,20 @@ func runVaultInit(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		k.Destroy()
 		return nil, err
 	}
-	e.vault.set(k, h, e.vaultTimeout())
+	e.keyring.Set(k, h)
 	e.warnWeak(p)
 	e.saidf("vault initialized (%s); add credentials with cred add", p)
 	return nil, nil
 }
 
 func runVaultUnlock(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-	was := e.vault.unlocked()
-	err := e.withVault(ctx, func(*vault.Key, *vault.Header) error { return nil })
+	was := e.keyring.Unlocked()
+	err := e.keyring.With(ctx, func(*vault.Key, *vault.Header) error { return nil })
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case was && e.vault.unlocked():
+	case was && e.keyring.Unlocked():
 		e.saidf("vault is already unlocked")
 	case e.interactive && e.vaultTimeout() > 0:
 		e.saidf("vault unlocked; it locks itself after %s unused (set vault-timeout)", e.Setting("vault-timeout"))
@@ -177,7 +178,7 @@ func runVaultStatus(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 	def := ""
 	err := e.Store.View(ctx, func(t *store.Tx) error {
 		var err error
-		if h, err = loadHeader(t); errors.Is(err, vault.ErrNotInitialized) {
+		if h, err = secrets.LoadHeader(t); errors.Is(err, vault.ErrNotInitialized) {
 			h, err = nil, nil
 		}
 		if err != nil {
@@ -198,11 +199,9 @@ func runVaultStatus(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 	state, kdf := "none (vault init creates it)", ""
 	if h != nil {
 		state = "locked"
-		e.vault.mu.Lock()
-		if e.vault.key != nil && e.vault.header.Same(h) {
+		if e.keyring.UnlockedFor(h) {
 			state = "unlocked"
 		}
-		e.vault.mu.Unlock()
 		kdf = h.Params.String()
 		if h.Params.Weaker(vault.DefaultParams) {
 			kdf += " (cheaper than the default; vault passwd --kdf-* raises it)"
@@ -233,7 +232,7 @@ func runVaultPasswd(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 	var n int
 	var newKey *vault.Key
 	var newHeader *vault.Header
-	err := e.withVault(ctx, func(old *vault.Key, oldHeader *vault.Header) error {
+	err := e.keyring.With(ctx, func(old *vault.Key, oldHeader *vault.Header) error {
 		p, err := kdfParams(c, oldHeader.Params)
 		if err != nil {
 			return err
@@ -254,7 +253,7 @@ func runVaultPasswd(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 		// One transaction: bbolt writes nothing until it commits, so a crash
 		// at any step below leaves the old header and the old sealings.
 		err = e.Store.Update(ctx, func(t *store.Tx) error {
-			if err := sameVault(t, oldHeader); err != nil {
+			if err := secrets.SameVault(t, oldHeader); err != nil {
 				return err
 			}
 			creds, err := t.Creds()
@@ -291,7 +290,7 @@ func runVaultPasswd(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 	if err != nil {
 		return nil, err
 	}
-	e.vault.set(newKey, newHeader, e.vaultTimeout())
+	e.keyring.Set(newKey, newHeader)
 	e.warnWeak(newHeader.Params)
 	e.saidf("vault password changed; %d %s re-sealed (%s)", n, plural("secret", n), newHeader.Params)
 	return nil, nil

@@ -78,8 +78,8 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 		return ExitFailure
 	}
 	env := newEnv(io, dir, st, version)
-	env.vault.passwordFile = *vaultPasswordFile
-	defer env.vault.lock()
+	env.passwordFile = *vaultPasswordFile
+	defer env.keyring.Lock()
 	// The session's SSH sessions end with it.
 	defer env.closeRunner()
 	rest := fs.Args()
@@ -101,7 +101,7 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 	case io.InTTY:
 		return env.repl(ctx)
 	default:
-		env.vault.stdinTaken = true
+		env.stdinTaken = true
 		return env.exit(env.runSource(env.interruptible(ctx), "stdin", io.In))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"vc/engine"
 	"vc/templates"
 
+	"vc/secrets"
 	"vc/store"
 )
 
@@ -33,12 +34,22 @@ type Env struct {
 	settings   map[string]string
 	scriptArgs []string
 
+	// history is the console's line history.
+	history lineHistory
 	// selection holds the selected device names, sorted.
 	selection []string
 	last      *records.Set
 	devices   deviceCache
-	// vault holds the vault's key while the session has it unlocked.
-	vault *vaultState
+	// keyring holds the vault's key while the session has it unlocked.
+	keyring *secrets.Keyring
+	// passwordFile is --vault-password-file.
+	passwordFile string
+	// stdinTaken is set when stdin carries the commands, so secrets cannot
+	// come from it.
+	stdinTaken bool
+	// ask reads a secret from the terminal without echo; nil when there is
+	// no terminal. Tests replace it.
+	askSecret func(ctx context.Context, prompt string) ([]byte, error)
 
 	// runner keeps the session's SSH sessions warm between execs.
 	runner   *engine.Runner
@@ -108,10 +119,11 @@ func parseCount(v string) (int, error) {
 
 func newEnv(io IO, home string, st *store.Store, version string) *Env {
 	e := &Env{IO: io, Home: home, Store: st, cmds: commandTable(), version: version,
-		vars: map[string]string{}, settings: map[string]string{}, vault: newVaultState(io)}
+		vars: map[string]string{}, settings: map[string]string{}, askSecret: terminalAsker(io)}
 	for _, s := range knownSettings() {
 		e.settings[s.name] = s.def
 	}
+	e.keyring = e.newKeyring(nil)
 	return e
 }
 

@@ -137,7 +137,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	e, replOut, replErr := testEnv(t, home, strings.NewReader(in))
 	e.InTTY = true
 	answers := []string{secrets["vault2"], secrets["typed"], secrets["vault3"], secrets["vault3"]}
-	e.vault.ask = func(context.Context, string) ([]byte, error) {
+	e.askSecret = func(context.Context, string) ([]byte, error) {
 		if len(answers) == 0 {
 			return nil, errors.New("no more answers")
 		}

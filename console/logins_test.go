@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vc/secrets"
 
 	"golang.org/x/crypto/ssh"
 
@@ -48,7 +49,7 @@ func TestLoginsAgainstTheLab(t *testing.T) {
 	home := t.TempDir()
 	in := strings.NewReader("Nope-Pass-1\nLab-Pass-1\nLab-Enable-1\n")
 	e, _, errOut := testEnv(t, home, in)
-	e.vault.passwordFile = writeFile(t, filepath.Join(t.TempDir(), "pw"), "vault-pass-1")
+	e.passwordFile = writeFile(t, filepath.Join(t.TempDir(), "pw"), "vault-pass-1")
 	mustRun(t, e, cheapInit)
 	mustRun(t, e, "cred add a-wrong --user admin --password-stdin")
 	mustRun(t, e, "cred add b-right --user admin --password-stdin --enable-secret-stdin")
@@ -66,17 +67,18 @@ func TestLoginsAgainstTheLab(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		logins, done, err := e.Logins(ctx, ds)
+		lg, err := e.keyring.Logins(ctx, ds)
 		if err != nil {
 			t.Fatal(err)
 		}
+		logins, done := lg.ByDevice, lg.Close
 		defer done()
 		target := engine.Target{Name: d.Name, Address: d.Address, Port: d.Port, Platform: d.Platform, Creds: logins[d.Name], IgnoreHostKey: true}
 		res := r.Collect(ctx, engine.Plan{Targets: []engine.Target{target}, Commands: []string{"show version"}})[d.Name]
 		if res == nil || res.Err != nil {
 			t.Fatalf("run: %v", res)
 		}
-		if err := e.RecordAttempts(ctx, map[string][]engine.Attempt{d.Name: res.Attempts}); err != nil {
+		if err := secrets.RecordAttempts(ctx, e.Store, map[string][]engine.Attempt{d.Name: res.Attempts}); err != nil {
 			t.Fatal(err)
 		}
 		return res
@@ -85,10 +87,11 @@ func TestLoginsAgainstTheLab(t *testing.T) {
 	// Nothing known: by name, so the wrong one first; the vault unlocks
 	// itself for the secrets.
 	ds, _ := e.Devices(ctx)
-	logins, done, err := e.Logins(ctx, ds)
+	lg, err := e.keyring.Logins(ctx, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
+	logins, done := lg.ByDevice, lg.Close
 	done()
 	got := logins[d.Name]
 	if !slices.Equal(credNames(got), []string{"a-wrong", "b-right"}) {
@@ -135,27 +138,29 @@ func TestLoginsKeysAndAgent(t *testing.T) {
 	keyFile := writeFile(t, filepath.Join(t.TempDir(), "id"), string(pem.EncodeToMemory(blk)))
 	t.Setenv("SSH_AUTH_SOCK", "")
 
-	e, _, errOut := testEnv(t, home, strings.NewReader("Key-Phrase-1\n"))
+	e, _, _ := testEnv(t, home, strings.NewReader("Key-Phrase-1\n"))
 	mustRun(t, e, "cred add me --user netops --agent --default")
 	mustRun(t, e, "device add sw1 ip=10.0.0.1")
 	ds, _ := e.Devices(ctx)
 	// No vault at all, and none needed.
-	logins, done, err := e.Logins(ctx, ds)
+	lg, err := e.keyring.Logins(ctx, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
+	logins, done := lg.ByDevice, lg.Close
 	done()
-	if len(logins["sw1"]) != 0 || !strings.Contains(errOut.String(), "credential me is not tried: SSH_AUTH_SOCK is not set") {
-		t.Fatalf("logins %v; stderr:\n%s", logins, errOut)
+	if len(logins["sw1"]) != 0 || len(lg.Warnings) != 1 || !strings.Contains(lg.Warnings[0], "credential me is not tried: SSH_AUTH_SOCK is not set") {
+		t.Fatalf("logins %v; warnings %q", logins, lg.Warnings)
 	}
 
-	e.vault.passwordFile = writeFile(t, filepath.Join(t.TempDir(), "pw"), "vault-pass-1")
+	e.passwordFile = writeFile(t, filepath.Join(t.TempDir(), "pw"), "vault-pass-1")
 	mustRun(t, e, cheapInit)
 	mustRun(t, e, "cred add lab --user root --key "+keyFile+" --key-passphrase-stdin; device edit sw1 cred=lab; vault lock")
-	logins, done, err = e.Logins(ctx, ds)
+	lg, err = e.keyring.Logins(ctx, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
+	logins, done = lg.ByDevice, lg.Close
 	defer done()
 	got := logins["sw1"]
 	if len(got) != 1 || got[0].Name != "lab" || len(got[0].Signers) != 1 {
@@ -168,7 +173,7 @@ func TestLoginsKeysAndAgent(t *testing.T) {
 
 	// Without a password for the vault, Logins fails as the vault does.
 	e2, _, _ := testEnv(t, home, nil)
-	if _, _, err := e2.Logins(ctx, ds); exitCode(err) != ExitVaultLocked {
+	if _, err := e2.keyring.Logins(ctx, ds); exitCode(err) != ExitVaultLocked {
 		t.Fatalf("locked vault: %v (exit %d)", err, exitCode(err))
 	}
 }
@@ -187,10 +192,11 @@ func TestLoginsWithAgent(t *testing.T) {
 	mustRun(t, e, "cred add me --user netops --agent --default")
 	mustRun(t, e, "device add sw1 ip=10.0.0.1")
 	ds, _ := e.Devices(ctx)
-	logins, done, err := e.Logins(ctx, ds)
+	lg, err := e.keyring.Logins(ctx, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
+	logins, done := lg.ByDevice, lg.Close
 	defer done()
 	signers := logins["sw1"][0].Signers
 	if len(signers) != 2 {

@@ -19,6 +19,23 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
+// extraArgsError is a command given more words than it takes. The words
+// may be anything, a password among them, so the line is kept out of the
+// history and the words out of the message.
+type extraArgsError struct{ usageError }
+
+func (e *extraArgsError) Unwrap() error { return &e.usageError }
+
+// cut shortens user text quoted in a message, so a huge value cannot
+// flood the screen.
+func cut(s string) string {
+	const most = 40
+	if len(s) <= most {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:most], len(s))
+}
+
 // words splits s the way a shell would: blanks separate words, '...' is
 // literal, "..." allows \" and \\, and a backslash outside quotes escapes
 // the next character.

@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 )
@@ -50,10 +47,11 @@ func (e *Env) repl(ctx context.Context) int {
 				e.report(err)
 			}
 			fmt.Fprintln(e.Out)
+			e.history.close(ctx, e)
 			return status
 		}
 		line = strings.TrimRight(line, "\r\n")
-		e.saveHistory(ctx, line)
+		e.history.add(ctx, e, line)
 		cctx, cancel := context.WithCancel(ctx)
 		mu.Lock()
 		cancelRunning = cancel
@@ -63,7 +61,11 @@ func (e *Env) repl(ctx context.Context) int {
 		cancelRunning = nil
 		mu.Unlock()
 		cancel()
+		// The line may have unlocked the vault: lines that waited for it
+		// can be checked now.
+		e.history.flush(ctx, e)
 		if errors.Is(err, errQuit) {
+			e.history.close(ctx, e)
 			return status
 		}
 		if err != nil {
@@ -96,25 +98,4 @@ func (e *Env) prompt() string {
 		return fmt.Sprintf("vc [%d]> ", n)
 	}
 	return "vc> "
-}
-
-// secretLine spots lines that may carry a secret; they are kept out of the
-// history file.
-// A --password flag with a value counts; --password-stdin and
-// --password-file name where a secret is, not the secret.
-var secretLine = regexp.MustCompile(`(?i)(pass(word|phrase)?|secret|token|key)\s*[=:]|--(password|secret|passphrase)(\s*=|\s+[^-\s]|\s*$)`)
-
-// saveHistory appends a line to $VC_HOME/history, unless it is blank or
-// looks like it carries a secret.
-func (e *Env) saveHistory(ctx context.Context, line string) {
-	if strings.TrimSpace(line) == "" || secretLine.MatchString(line) || e.mayHoldSecret(ctx, line) {
-		return
-	}
-	f, err := os.OpenFile(filepath.Join(e.Home, "history"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		e.warnf("history: %v", err)
-		return
-	}
-	defer f.Close()
-	fmt.Fprintln(f, line)
 }

@@ -3,38 +3,64 @@ package console
 import (
 	"bytes"
 	"context"
-
-	"vc/store"
+	"errors"
+	"regexp"
 )
 
-// minSecretMatch is the shortest secret looked for in what the user typed;
-// shorter ones would match innocent text.
-const minSecretMatch = 4
+// secretLine spots lines that may carry a secret; they are kept out of the
+// history file. A --password flag with a value counts; --password-stdin and
+// --password-file name where a secret is, not the secret.
+var secretLine = regexp.MustCompile(`(?i)(pass(word|phrase)?|secret|token|key)\s*[=:]|--(password|secret|passphrase)(\s*=|\s+[^-\s]|\s*$)`)
 
-// mayHoldSecret spots what secretLine cannot. A command that is not a
-// command may be a password typed at the vc> prompt instead of a password
-// prompt; and while the vault is unlocked, a line holding any secret it
-// keeps is one.
-func (e *Env) mayHoldSecret(ctx context.Context, line string) bool {
+// historyVerdict is what the history filter says of a line.
+type historyVerdict int
+
+const (
+	historySave    historyVerdict = iota
+	historyDrop                   // it holds, or may hold, a secret
+	historyPending                // it may hold a vault secret; ask again once the vault is unlocked
+)
+
+// historyCheck decides whether a typed line may go to the history file.
+// No line holding the vault password or a vault secret may, whenever it
+// was typed: a line typed while the vault is locked waits until it can be
+// checked.
+func (e *Env) historyCheck(ctx context.Context, line string) historyVerdict {
+	if secretLine.MatchString(line) || e.mayHoldSecret(line) {
+		return historyDrop
+	}
+	found, known := e.keyring.Holds(ctx, line)
+	switch {
+	case found:
+		return historyDrop
+	case !known:
+		return historyPending
+	}
+	return historySave
+}
+
+// mayHoldSecret spots what secretLine cannot: a line that is not a command
+// may be a password typed at the vc> prompt instead of a password prompt;
+// a command given words it does not take (vault unlock S3cret) may be
+// carrying one.
+func (e *Env) mayHoldSecret(line string) bool {
 	for _, cmd := range commandsOf(line) {
 		toks, err := words(cmd)
 		if err != nil || len(toks) == 0 {
 			return true
 		}
 		first := toks[0].text
-		if _, ok := e.cmds.byName[first]; ok {
-			continue
+		if _, ok := e.cmds.byName[first]; !ok {
+			if _, ok := e.cmds.groups[first]; !ok {
+				return true
+			}
 		}
-		if _, ok := e.cmds.groups[first]; !ok {
+		var extra *extraArgsError
+		if _, err := e.cmds.Parse(cmd); errors.As(err, &extra) {
 			return true
 		}
 	}
-	found := false
-	e.eachVaultSecret(ctx, func(s []byte) bool {
-		found = bytes.Contains([]byte(line), s)
-		return !found
-	})
-	return found
+	return false
 }
 
 // redacted hides the unlocked vault's secrets in an error about to be
@@ -43,8 +69,8 @@ func (e *Env) mayHoldSecret(ctx context.Context, line string) bool {
 func (e *Env) redacted(ctx context.Context, err error) error {
 	msg := []byte(err.Error())
 	changed := false
-	e.eachVaultSecret(ctx, func(s []byte) bool {
-		if bytes.Contains(msg, s) {
+	e.keyring.EachSecret(ctx, func(s []byte) bool {
+		if len(s) >= minSecretMatch && bytes.Contains(msg, s) {
 			msg = bytes.ReplaceAll(msg, s, []byte("[secret]"))
 			changed = true
 		}
@@ -56,6 +82,10 @@ func (e *Env) redacted(ctx context.Context, err error) error {
 	return &redactedError{msg: string(msg), err: err}
 }
 
+// minSecretMatch is the shortest secret looked for in what is shown;
+// shorter ones would match innocent text.
+const minSecretMatch = 4
+
 type redactedError struct {
 	msg string
 	err error
@@ -63,38 +93,3 @@ type redactedError struct {
 
 func (r *redactedError) Error() string { return r.msg }
 func (r *redactedError) Unwrap() error { return r.err }
-
-// eachVaultSecret calls fn with each secret of the vault while it is
-// unlocked, wiping each after, until fn returns false. A locked vault is
-// not unlocked for it.
-func (e *Env) eachVaultSecret(ctx context.Context, fn func(secret []byte) bool) {
-	e.vault.mu.Lock()
-	k := e.vault.key
-	e.vault.mu.Unlock()
-	if k == nil {
-		return
-	}
-	_ = e.Store.View(ctx, func(t *store.Tx) error {
-		creds, err := t.Creds()
-		if err != nil {
-			return err
-		}
-		more := true
-		for _, cr := range creds {
-			if len(cr.Sealed) == 0 || !more {
-				continue
-			}
-			s, err := k.OpenSecret(cr.Sealed, cr.Identity())
-			if err != nil {
-				continue
-			}
-			for _, f := range [][]byte{s.Password, s.KeyPassphrase, s.Enable} {
-				if more && len(f) >= minSecretMatch {
-					more = fn(f)
-				}
-			}
-			s.Wipe()
-		}
-		return nil
-	})
-}

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"vc/secrets"
 
 	"vc/vault"
 )
@@ -15,15 +15,12 @@ import (
 // without echo when there is one; otherwise from a line of stdin when the
 // command's --...-stdin flag says so, or from a file named by a flag.
 
-// maxSecret bounds a secret read from stdin or a file.
-const maxSecret = 64 * 1024
-
 // readSecret gets one secret: on a terminal it asks for it; otherwise it
 // reads a line of stdin if the user passed flag (given), else it fails
 // saying how to give it.
 func (e *Env) readSecret(ctx context.Context, what, flag string, given bool) ([]byte, error) {
-	if e.vault.ask != nil {
-		b, err := e.vault.ask(ctx, what+": ")
+	if e.askSecret != nil {
+		b, err := e.askSecret(ctx, what+": ")
 		if err != nil {
 			return nil, err
 		}
@@ -42,9 +39,9 @@ func (e *Env) readSecret(ctx context.Context, what, flag string, given bool) ([]
 // twice on a terminal, else a line of stdin if flag was given.
 func (e *Env) newSecret(ctx context.Context, what, flag string, given bool, file string) ([]byte, error) {
 	if file != "" {
-		return e.readPasswordFile(file)
+		return secretsFile(e, file)
 	}
-	if e.vault.ask == nil {
+	if e.askSecret == nil {
 		return e.readSecret(ctx, what, flag, given)
 	}
 	for try := 1; ; try++ {
@@ -52,7 +49,7 @@ func (e *Env) newSecret(ctx context.Context, what, flag string, given bool, file
 		if err != nil {
 			return nil, err
 		}
-		b, err := e.vault.ask(ctx, "again, to confirm: ")
+		b, err := e.askSecret(ctx, "again, to confirm: ")
 		if err != nil {
 			vault.Wipe(a)
 			return nil, err
@@ -72,7 +69,7 @@ func (e *Env) newSecret(ctx context.Context, what, flag string, given bool, file
 
 // stdinSecret reads one line of stdin as a secret.
 func (e *Env) stdinSecret(what, flag string) ([]byte, error) {
-	if e.vault.stdinTaken {
+	if e.stdinTaken {
 		return nil, usagef("--%s: stdin carries the commands here; run the command with -c or -f, or type it on a terminal", flag)
 	}
 	b, err := readLine(e.In)
@@ -98,9 +95,9 @@ func readLine(r io.Reader) ([]byte, error) {
 				break
 			}
 			if len(buf) == cap(buf) {
-				if len(buf) >= maxSecret {
+				if len(buf) >= secrets.MaxSecret {
 					vault.Wipe(buf)
-					return nil, fmt.Errorf("line longer than %d bytes", maxSecret)
+					return nil, fmt.Errorf("line longer than %d bytes", secrets.MaxSecret)
 				}
 				grown := make([]byte, len(buf), 2*cap(buf))
 				copy(grown, buf)
@@ -122,32 +119,4 @@ func readLine(r io.Reader) ([]byte, error) {
 		}
 	}
 	return bytes.TrimSuffix(buf, []byte("\r")), nil
-}
-
-// readPasswordFile reads a password from a file, without its line end, as
-// ansible-vault's --vault-password-file does.
-func (e *Env) readPasswordFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("password file: %w", err)
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		e.warnf("warning: password file %s can be read by others (mode %04o); chmod 600 it", path, fi.Mode().Perm())
-	}
-	b := make([]byte, maxSecret+1)
-	n, err := io.ReadFull(f, b)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		vault.Wipe(b)
-		return nil, fmt.Errorf("password file %s: %w", path, err)
-	}
-	if n > maxSecret {
-		vault.Wipe(b)
-		return nil, fmt.Errorf("password file %s: longer than %d bytes", path, maxSecret)
-	}
-	pw := bytes.TrimRight(b[:n], "\r\n")
-	if len(pw) == 0 {
-		return nil, fmt.Errorf("password file %s: %w", path, vault.ErrEmptyPassword)
-	}
-	return pw, nil
 }

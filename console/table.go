@@ -269,7 +269,7 @@ func (t *Table) parseOne(text string) (*Call, error) {
 		return nil, usagef("%s: missing arguments; usage: %s", cmd.Name, usageLine(cmd))
 	}
 	if cmd.MaxArgs >= 0 && len(c.Args) > cmd.MaxArgs {
-		return nil, usagef("%s: too many arguments (%q); usage: %s", cmd.Name, c.Args[cmd.MaxArgs], usageLine(cmd))
+		return nil, &extraArgsError{usageError{fmt.Sprintf("%s: too many arguments (%q); usage: %s", cmd.Name, cut(c.Args[cmd.MaxArgs]), usageLine(cmd))}}
 	}
 	return c, nil
 }

@@ -70,10 +70,15 @@ func (e *Env) plan(ctx context.Context, req *execRequest) (plan engine.Plan, don
 	for _, jd := range jumps {
 		all = append(all, jd)
 	}
-	logins, done, err := e.Logins(ctx, all)
+	lg, err := e.keyring.Logins(ctx, all)
 	if err != nil {
 		return plan, nil, err
 	}
+	for _, w := range lg.Warnings {
+		e.warnf("%s", w)
+	}
+	done = lg.Close
+	logins := lg.ByDevice
 	if req.cred != "" {
 		if err := preferCred(logins, req.cred); err != nil {
 			done()

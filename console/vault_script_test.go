@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"vc/secrets"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/crypto/ssh"
@@ -109,7 +110,7 @@ func openCredSecret(home, password, name, field string) ([]byte, error) {
 	}
 	var s *vault.Secret
 	err = st.View(context.Background(), func(t *store.Tx) error {
-		h, err := loadHeader(t)
+		h, err := secrets.LoadHeader(t)
 		if err != nil {
 			return err
 		}

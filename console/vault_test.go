@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"vc/secrets"
 
 	"vc/store"
 	"vc/vault"
@@ -104,15 +105,16 @@ func TestIdleLock(t *testing.T) {
 	pw := writeFile(t, filepath.Join(t.TempDir(), "pw"), "idle-pass-1\n")
 	e, _, errOut := testEnv(t, home, strings.NewReader("Enable-1\nEnable-2\n"))
 	ft := &fakeTimers{}
-	e.vault.after = ft.after
-	e.vault.passwordFile = pw
+	e.passwordFile = pw
+	e.keyring = e.newKeyring(ft.after)
 
 	mustRun(t, e, cheapInit)
 	tm := ft.live(t)
 	if tm.d != 30*time.Minute {
 		t.Fatalf("default idle timeout %v, want 30m", tm.d)
 	}
-	key := e.vault.key
+	var key *vault.Key
+	_ = e.keyring.With(context.Background(), func(k *vault.Key, _ *vault.Header) error { key = k; return nil })
 
 	// A changed setting applies to the running timer at once.
 	mustRun(t, e, "set vault-timeout 15m")
@@ -123,7 +125,7 @@ func TestIdleLock(t *testing.T) {
 
 	// The timer fires: the key is zeroed and the status says so.
 	tm.f()
-	if e.vault.unlocked() || !key.Destroyed() {
+	if e.keyring.Unlocked() || !key.Destroyed() {
 		t.Fatal("the vault did not lock itself when idle")
 	}
 	ft.none(t)
@@ -135,7 +137,7 @@ func TestIdleLock(t *testing.T) {
 	if !strings.Contains(errOut.String(), "the vault locked itself after 15m0s unused (set vault-timeout)") {
 		t.Fatalf("no word of the idle lock:\n%s", errOut)
 	}
-	if !e.vault.unlocked() {
+	if !e.keyring.Unlocked() {
 		t.Fatal("not unlocked again")
 	}
 
@@ -143,15 +145,15 @@ func TestIdleLock(t *testing.T) {
 	stale := ft.live(t)
 	mustRun(t, e, "cred add b --user u --agent --enable-secret-stdin")
 	stale.f()
-	if !e.vault.unlocked() {
+	if !e.keyring.Unlocked() {
 		t.Fatal("a stale idle timer locked the vault")
 	}
 
 	// While a command uses the key, the timer leaves it alone; the
 	// command re-arms the timer when it is done.
-	err := e.withVault(context.Background(), func(*vault.Key, *vault.Header) error {
+	err := e.keyring.With(context.Background(), func(*vault.Key, *vault.Header) error {
 		ft.live(t).f()
-		if !e.vault.unlocked() {
+		if !e.keyring.Unlocked() {
 			t.Error("locked in the middle of a command")
 		}
 		return nil
@@ -160,7 +162,7 @@ func TestIdleLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	ft.live(t).f()
-	if e.vault.unlocked() {
+	if e.keyring.Unlocked() {
 		t.Fatal("not locked once the command was done and the timer fired")
 	}
 
@@ -168,7 +170,7 @@ func TestIdleLock(t *testing.T) {
 	mustRun(t, e, "set vault-timeout off; vault unlock")
 	ft.none(t)
 	mustRun(t, e, "vault lock")
-	if e.vault.unlocked() {
+	if e.keyring.Unlocked() {
 		t.Fatal("vault lock did not lock")
 	}
 }
@@ -182,11 +184,11 @@ func TestVaultChangedElsewhere(t *testing.T) {
 	oldPw := writeFile(t, filepath.Join(dir, "old"), "old-pass-1")
 	newPw := writeFile(t, filepath.Join(dir, "new"), "new-pass-1")
 	a, _, aErr := testEnv(t, home, strings.NewReader("Enable-1\n"))
-	a.vault.passwordFile = oldPw
+	a.passwordFile = oldPw
 	mustRun(t, a, cheapInit)
 
 	b, _, _ := testEnv(t, home, nil)
-	b.vault.passwordFile = oldPw
+	b.passwordFile = oldPw
 	mustRun(t, b, "vault passwd --new-password-file "+newPw)
 
 	err := a.runLine(context.Background(), "cred add x --user u --agent --enable-secret-stdin")
@@ -196,7 +198,7 @@ func TestVaultChangedElsewhere(t *testing.T) {
 	if !strings.Contains(aErr.String(), "the vault changed since this session unlocked it") {
 		t.Fatalf("no word of the change:\n%s", aErr)
 	}
-	if a.vault.unlocked() {
+	if a.keyring.Unlocked() {
 		t.Fatal("the session kept a stale key")
 	}
 
@@ -206,9 +208,9 @@ func TestVaultChangedElsewhere(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return sameVault(tx, stale)
+		return secrets.SameVault(tx, stale)
 	})
-	if !errors.Is(err, errVaultChanged) {
+	if !errors.Is(err, secrets.ErrVaultChanged) {
 		t.Fatalf("sameVault with a stale header: %v", err)
 	}
 }
@@ -217,13 +219,13 @@ func TestUnlockAsksThreeTimes(t *testing.T) {
 	home := t.TempDir()
 	pw := writeFile(t, filepath.Join(t.TempDir(), "pw"), "right-pass")
 	e, _, _ := testEnv(t, home, nil)
-	e.vault.passwordFile = pw
+	e.passwordFile = pw
 	mustRun(t, e, cheapInit+"; vault lock")
 
 	e2, _, errOut := testEnv(t, home, nil)
 	var prompts []string
 	answers := []string{"wrong-1", "", "right-pass"}
-	e2.vault.ask = func(ctx context.Context, prompt string) ([]byte, error) {
+	e2.askSecret = func(ctx context.Context, prompt string) ([]byte, error) {
 		prompts = append(prompts, prompt)
 		a := answers[0]
 		answers = answers[1:]
@@ -235,7 +237,7 @@ func TestUnlockAsksThreeTimes(t *testing.T) {
 	}
 
 	e3, _, _ := testEnv(t, home, nil)
-	e3.vault.ask = func(context.Context, string) ([]byte, error) { return []byte("wrong"), nil }
+	e3.askSecret = func(context.Context, string) ([]byte, error) { return []byte("wrong"), nil }
 	if err := e3.runLine(context.Background(), "vault unlock"); !errors.Is(err, vault.ErrWrongPassword) {
 		t.Fatalf("three wrong answers: %v", err)
 	}
@@ -244,7 +246,7 @@ func TestUnlockAsksThreeTimes(t *testing.T) {
 func TestInitConfirmsOnTerminal(t *testing.T) {
 	e, _, errOut := testEnv(t, t.TempDir(), nil)
 	answers := []string{"first-pass", "other-pass", "second-pass", "second-pass"}
-	e.vault.ask = func(context.Context, string) ([]byte, error) {
+	e.askSecret = func(context.Context, string) ([]byte, error) {
 		a := answers[0]
 		answers = answers[1:]
 		return []byte(a), nil
@@ -254,7 +256,7 @@ func TestInitConfirmsOnTerminal(t *testing.T) {
 		t.Fatalf("stderr:\n%s", errOut)
 	}
 	e2, _, _ := testEnv(t, e.Home, nil)
-	e2.vault.passwordFile = writeFile(t, filepath.Join(t.TempDir(), "pw"), "second-pass")
+	e2.passwordFile = writeFile(t, filepath.Join(t.TempDir(), "pw"), "second-pass")
 	mustRun(t, e2, "vault unlock")
 }
 
@@ -289,12 +291,12 @@ func TestHistoryKeepsSecretsOut(t *testing.T) {
 		"devcie list; cred list",  // no command: may be a password too
 		"device list",
 		"vault lock",
-		"echo Ops-Pass-77", // locked: no way to know, but it is only echo
+		"echo Ops-Pass-77", // locked: it cannot be checked, so it is left out
 	}, "\n") + "\n"
 	e, _, _ := testEnv(t, home, strings.NewReader(lines))
 	e.InTTY = true
 	answers := []string{"vault-pass-77", "vault-pass-77", "Ops-Pass-77", "Ops-Enable-77"}
-	e.vault.ask = func(context.Context, string) ([]byte, error) {
+	e.askSecret = func(context.Context, string) ([]byte, error) {
 		if len(answers) == 0 {
 			return nil, errors.New("no more answers")
 		}
@@ -307,7 +309,7 @@ func TestHistoryKeepsSecretsOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := cheapInit + "\ncred add ops --user admin --enable-secret-stdin\ndevice list\nvault lock\necho Ops-Pass-77\n"
+	want := cheapInit + "\ncred add ops --user admin --enable-secret-stdin\ndevice list\nvault lock\n"
 	if string(hist) != want {
 		t.Fatalf("history:\n%s\nwant:\n%s", hist, want)
 	}
@@ -324,7 +326,7 @@ func TestReadLineTakesOneLine(t *testing.T) {
 	if _, err := readLine(r); err == nil {
 		t.Fatal("no error at end of input")
 	}
-	long := strings.Repeat("x", maxSecret+1)
+	long := strings.Repeat("x", secrets.MaxSecret+1)
 	if _, err := readLine(strings.NewReader(long)); err == nil {
 		t.Fatal("an endless line was accepted")
 	}

@@ -1,4 +1,4 @@
-package console
+package secrets
 
 import (
 	"context"
@@ -17,20 +17,37 @@ import (
 	"vc/vault"
 )
 
-// Logins resolves what to log in to each device with, keyed by device
-// name: its credentials in the order to try them (store.Tx.CredOrders),
-// their secrets opened with the session's vault, which it unlocks if it
-// must. Agent credentials take the keys of the ssh-agent at SSH_AUTH_SOCK;
-// done closes that connection and must be called once the run is over.
-func (e *Env) Logins(ctx context.Context, ds []*store.Device) (logins map[string][]engine.Credential, done func(), err error) {
+// Logins are the credentials a run logs in with, by device.
+type Logins struct {
+	// ByDevice lists each device's credentials in the order to try them.
+	ByDevice map[string][]engine.Credential
+	// Warnings say which credentials cannot be used here and why (an agent
+	// credential without an agent).
+	Warnings []string
+	b        *loginBuilder
+}
+
+// Close releases what the credentials hold (an ssh-agent connection);
+// call it once the run is over.
+func (l *Logins) Close() {
+	if l != nil && l.b != nil {
+		l.b.close()
+	}
+}
+
+// Logins resolves what to log in to each device with: its credentials in
+// the order to try them (store.Tx.CredOrders), their secrets opened with
+// the keyring, which it unlocks if it must. Agent credentials take the
+// keys of the ssh-agent at SSH_AUTH_SOCK.
+func (k *Keyring) Logins(ctx context.Context, ds []*store.Device) (*Logins, error) {
 	var orders map[string][]*store.Credential
-	err = e.Store.View(ctx, func(t *store.Tx) error {
+	err := k.store.View(ctx, func(t *store.Tx) error {
 		var err error
 		orders, err = t.CredOrders(ds)
 		return err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	used := map[string]*store.Credential{}
 	sealed := false
@@ -40,10 +57,10 @@ func (e *Env) Logins(ctx context.Context, ds []*store.Device) (logins map[string
 			sealed = sealed || len(cr.Sealed) > 0
 		}
 	}
-	b := &loginBuilder{e: e, built: map[string]*engine.Credential{}}
-	build := func(k *vault.Key) error {
+	b := &loginBuilder{built: map[string]*engine.Credential{}}
+	build := func(key *vault.Key) error {
 		for name, cr := range used {
-			c, err := b.credential(ctx, k, cr)
+			c, err := b.credential(ctx, key, cr)
 			if err != nil {
 				return fmt.Errorf("credential %s: %w", name, err)
 			}
@@ -52,36 +69,36 @@ func (e *Env) Logins(ctx context.Context, ds []*store.Device) (logins map[string
 		return nil
 	}
 	if sealed {
-		err = e.withVault(ctx, func(k *vault.Key, _ *vault.Header) error { return build(k) })
+		err = k.With(ctx, func(key *vault.Key, _ *vault.Header) error { return build(key) })
 	} else {
 		err = build(nil)
 	}
 	if err != nil {
 		b.close()
-		return nil, nil, err
+		return nil, err
 	}
-	logins = make(map[string][]engine.Credential, len(orders))
+	l := &Logins{ByDevice: make(map[string][]engine.Credential, len(orders)), Warnings: b.warnings, b: b}
 	for dev, order := range orders {
 		for _, cr := range order {
 			if c := b.built[cr.Name]; c != nil {
-				logins[dev] = append(logins[dev], *c)
+				l.ByDevice[dev] = append(l.ByDevice[dev], *c)
 			}
 		}
 	}
-	return logins, b.close, nil
+	return l, nil
 }
 
 // loginBuilder turns stored credentials into the engine's, sharing one
 // ssh-agent connection among them.
 type loginBuilder struct {
-	e        *Env
 	built    map[string]*engine.Credential
+	warnings []string
 	agent    net.Conn
 	agentErr error
 	signers  []ssh.Signer
 }
 
-// credential builds one credential, or nil (said on stderr) when it
+// credential builds one credential, or nil (with a warning) when it
 // cannot be used here: an agent credential without an agent.
 func (b *loginBuilder) credential(ctx context.Context, k *vault.Key, cr *store.Credential) (*engine.Credential, error) {
 	c := &engine.Credential{Name: cr.Name, User: cr.User}
@@ -103,7 +120,7 @@ func (b *loginBuilder) credential(ctx context.Context, k *vault.Key, cr *store.C
 	if cr.Kind == store.CredAgent {
 		signers, err := b.agentSigners(ctx)
 		if err != nil {
-			b.e.warnf("credential %s is not tried: %v", cr.Name, err)
+			b.warnings = append(b.warnings, fmt.Sprintf("credential %s is not tried: %v", cr.Name, err))
 			return nil, nil
 		}
 		c.Signers = signers
@@ -162,7 +179,7 @@ func (b *loginBuilder) close() {
 
 // RecordAttempts remembers how each credential fared on each device, as
 // the engine reported it, in one transaction for the whole run.
-func (e *Env) RecordAttempts(ctx context.Context, attempts map[string][]engine.Attempt) error {
+func RecordAttempts(ctx context.Context, st *store.Store, attempts map[string][]engine.Attempt) error {
 	n := 0
 	for _, as := range attempts {
 		n += len(as)
@@ -170,7 +187,7 @@ func (e *Env) RecordAttempts(ctx context.Context, attempts map[string][]engine.A
 	if n == 0 {
 		return nil
 	}
-	return e.Store.Update(ctx, func(t *store.Tx) error {
+	return st.Update(ctx, func(t *store.Tx) error {
 		for device, as := range attempts {
 			for _, a := range as {
 				o := store.AuthFailed
