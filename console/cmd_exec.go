@@ -5,16 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"vc/records"
 	"vc/render"
-	"vc/secrets"
+	"vc/run"
 
 	"vc/engine"
 )
@@ -57,75 +54,50 @@ func execCommands() []*Command {
 			Summary:  "list the devices the last exec failed on, and why",
 			Examples: []string{"failures", "failures |> count by kind", "failures |> where kind == \"timeout\""},
 			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-				return e.failuresResult(), nil
+				return failuresSet(e.lastRun), nil
 			},
 		},
 		{
-			Name: "retry", Group: groupRun, Flags: []Flag{jsonFlag},
-			Summary:  "run the last exec again on the devices that failed",
-			Examples: []string{"retry"},
-			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-				last := e.lastExec
-				if last == nil {
-					return nil, errors.New("nothing to retry: no exec has run in this session")
-				}
-				if len(last.failures) == 0 {
-					e.saidf("nothing to retry: every device succeeded in the last exec")
-					return nil, nil
-				}
-				req := *last
-				req.devices, req.failures = nil, nil
-				for _, f := range last.failures {
-					req.devices = append(req.devices, f.device)
-				}
-				req.json = c.Bool("json")
-				return e.execute(ctx, &req)
+			Name: "retry", Group: groupRun, Flags: []Flag{
+				{Name: "all", Help: "also the devices whose failure a retry cannot change (a rejected command, a host key)"},
+				jsonFlag,
 			},
+			Summary: "run the last exec again on the devices that failed",
+			Help: "The retry keeps the exec's flags and its |> stages (unless the retry line has its own). Devices\n" +
+				"whose failure cannot change by retrying (the device rejected the command, its host key changed,\n" +
+				"it failed validation) are left out unless --all.",
+			Examples: []string{"retry", "retry --all"},
+			Run:      runRetry,
 		},
 	}
 }
 
-// execRequest is one exec: what to run, where, and how.
-type execRequest struct {
-	commands []string
-	devices  []string
-	cred     string
-	timeouts engine.Timeouts
-	overall  time.Duration
-	workers  int
-	raw      bool
-	json     bool
-	template []string
-	minScore float64
-	// failures are the devices that failed, once it has run, and why.
-	failures []failure
-}
-
-type failure struct{ device, kind, reason string }
-
 func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-	req := &execRequest{cred: c.String("cred", ""), raw: c.Bool("raw"), json: c.Bool("json")}
+	spec := run.Spec{Cred: c.String("cred", ""), Raw: c.Bool("raw"), Origin: "exec", Stages: c.StageLines(),
+		Selection: e.selectionExpr}
 	var err error
 	if t := c.String("template", ""); t != "" {
-		req.template = strings.Split(t, ":")
+		for _, n := range strings.Split(t, ":") {
+			spec.Templates = append(spec.Templates, templateFile(n))
+		}
 	}
-	if req.minScore, err = minScoreFlag(c); err != nil {
+	if spec.MinScore, err = minScoreFlag(c); err != nil {
 		return nil, err
 	}
-	if req.timeouts.Command, err = c.Duration("timeout", 0); err != nil {
+	if spec.Timeouts.Command, err = c.Duration("timeout", 0); err != nil {
 		return nil, err
 	}
-	if req.timeouts.Connect, err = c.Duration("connect-timeout", 0); err != nil {
+	if spec.Timeouts.Connect, err = c.Duration("connect-timeout", 0); err != nil {
 		return nil, err
 	}
-	req.timeouts.Handshake = req.timeouts.Connect
-	if req.overall, err = c.Duration("run-timeout", 0); err != nil {
+	spec.Timeouts.Handshake = spec.Timeouts.Connect
+	if spec.Overall, err = c.Duration("run-timeout", 0); err != nil {
 		return nil, err
 	}
-	if req.workers, err = c.Int("workers", 0); err != nil {
+	if spec.Workers, err = c.Int("workers", 0); err != nil {
 		return nil, err
 	}
-	if req.commands, err = execCommandsOf(c); err != nil {
+	if spec.Commands, err = execCommandsOf(c); err != nil {
 		return nil, err
 	}
 	devs, err := e.Selected(ctx)
@@ -136,13 +108,13 @@ func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		return nil, errors.New("no devices selected; choose some with select EXPR (see: help select)")
 	}
 	for _, d := range devs {
-		req.devices = append(req.devices, d.Name)
+		spec.Devices = append(spec.Devices, d.Name)
 	}
 	if c.Bool("dry-run") {
-		return e.dryRun(ctx, req)
+		return e.dryRun(ctx, spec)
 	}
-	if n, limit := len(req.devices), e.maxTargets(); e.interactive && n > limit {
-		answer, err := e.ask(fmt.Sprintf("run %q on %d devices (more than max-targets %d)? [y/N] ", strings.Join(req.commands, "; "), n, limit))
+	if n, limit := len(spec.Devices), e.maxTargets(); e.interactive && n > limit {
+		answer, err := e.ask(fmt.Sprintf("run %q on %d devices (more than max-targets %d)? [y/N] ", strings.Join(spec.Commands, "; "), n, limit))
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +122,48 @@ func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 			return nil, errors.New("not run")
 		}
 	}
-	return e.execute(ctx, req)
+	return e.execute(ctx, spec, c.Bool("json"))
+}
+
+func runRetry(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
+	last := e.lastRun
+	if last == nil {
+		return nil, errors.New("nothing to retry: no exec has run in this session")
+	}
+	spec := last.Spec
+	spec.Devices, spec.Origin = nil, "retry"
+	left := 0
+	for _, d := range last.Failed() {
+		if run.Retryable(d.Kind) || c.Bool("all") {
+			spec.Devices = append(spec.Devices, d.Name)
+		} else {
+			left++
+		}
+	}
+	if left > 0 {
+		e.saidf("%d failed %s left out: retrying cannot change their failure (retry --all runs them too)", left, plural("device", left))
+	}
+	if len(spec.Devices) == 0 {
+		if left == 0 {
+			e.saidf("nothing to retry: every device succeeded in the last exec")
+		}
+		return nil, nil
+	}
+	res, err := e.execute(ctx, spec, c.Bool("json"))
+	if res == nil || len(c.Stages) > 0 {
+		return res, err
+	}
+	// The exec's own stages, as typed with it.
+	for _, line := range spec.Stages {
+		st, perr := e.cmds.Parse(line)
+		if perr != nil {
+			return res, err
+		}
+		if res, perr = applyStageChain(ctx, e, st, res); perr != nil {
+			return nil, fmt.Errorf("|> %s: %w", st.Cmd.Name, perr)
+		}
+	}
+	return res, err
 }
 
 // execCommandsOf reads the device commands: the text as typed, or after
@@ -183,155 +196,106 @@ func (e *Env) maxTargets() int {
 	return n
 }
 
-// execute runs a request and renders what came back.
-func (e *Env) execute(ctx context.Context, req *execRequest) (*records.Set, error) {
-	plan, done, err := e.plan(ctx, req)
-	if err != nil {
-		return nil, err
+// runDeps are what a run needs from the session: the warm sessions, the
+// keyring, and the templates unless the run is raw.
+func (e *Env) runDeps(raw bool) (run.Deps, error) {
+	d := run.Deps{Store: e.Store, Keyring: e.keyring}
+	var err error
+	if d.Engine, err = e.engineRunner(); err != nil {
+		return d, err
 	}
-	defer done()
-	runner, err := e.engineRunner()
-	if err != nil {
-		return nil, err
-	}
-	defer boundHeap(len(plan.Targets))()
-	start := time.Now()
-	prog := e.newProgress(len(plan.Targets))
-	results := make(map[string]*engine.Result, len(plan.Targets))
-	var pool *parsePool
-	if !req.raw {
-		lib, err := e.library()
-		if err != nil {
-			return nil, err
-		}
-		p := newParser(lib, req.template, req.minScore)
-		pool = newParsePool(p, runtime.GOMAXPROCS(0))
-	}
-	devAt := make(map[string]int, len(plan.Targets))
-	for i, t := range plan.Targets {
-		devAt[t.Name] = i
-	}
-	platformOf := func(device string) string { return plan.Targets[devAt[device]].Platform }
-	cmdAt := make(map[string]int, len(plan.Commands))
-	for i, c := range plan.Commands {
-		cmdAt[c] = i
-	}
-	failed := 0
-	for ev := range runner.Run(ctx, plan) {
-		res := results[ev.Target]
-		if res == nil {
-			res = &engine.Result{Target: ev.Target}
-			results[ev.Target] = res
-		}
-		res.Add(ev)
-		switch ev.Kind {
-		case engine.EventOutput:
-			if pool != nil {
-				at := devAt[ev.Target]*len(plan.Commands) + cmdAt[ev.Command]
-				pool.add(records.Output{Device: ev.Target, Command: ev.Command, Text: ev.Output}, platformOf(ev.Target), at)
-			}
-		case engine.EventDone:
-			prog.step(failed)
-		case engine.EventFailed:
-			failed++
-			prog.step(failed)
+	if !raw {
+		if d.Library, err = e.library(); err != nil {
+			return d, err
 		}
 	}
-	prog.finish()
-	elapsed := time.Since(start)
-	attempts := make(map[string][]engine.Attempt, len(results))
-	for name, r := range results {
-		attempts[name] = r.Attempts
-	}
-	// Remembering which credential worked must survive a Ctrl-C that
-	// ended the run itself.
-	if err := secrets.RecordAttempts(context.WithoutCancel(ctx), e.Store, attempts); err != nil {
-		e.warnf("could not record which credentials worked: %v", err)
-	}
-	ordered := make([]*engine.Result, 0, len(results))
-	for _, t := range plan.Targets {
-		ordered = append(ordered, results[t.Name])
-	}
-	var po *parsedOutputs
-	if pool != nil {
-		po = pool.wait()
-	}
-	res := e.execResult(ordered, req, po)
-	req.failures = nil
-	for _, r := range ordered {
-		if r.Err != nil {
-			req.failures = append(req.failures, failure{r.Target, r.Err.Kind.String(), r.Err.Reason})
-		}
-	}
-	e.lastExec = req
-	e.summarise(ordered, elapsed, ctx.Err() != nil)
-	if req.json {
-		res.Format = "json"
-	}
-	if ctx.Err() != nil {
-		// Show what finished, then report the interruption.
-		if err := e.print(res); err != nil {
-			return nil, err
-		}
-		return nil, ctx.Err()
-	}
-	switch n := len(req.failures); {
-	case n == 0:
-		return res, nil
-	case n == len(ordered):
-		return res, &exitError{code: ExitAllFailed, err: fmt.Errorf("every device failed (%d)", n)}
-	default:
-		return res, &exitError{code: ExitPartial, err: fmt.Errorf("%d of %d devices failed; retry runs them again", n, len(ordered))}
-	}
+	return d, nil
 }
 
-// boundHeap gives the garbage collector a soft memory limit in proportion
-// to a run's devices, unless the user set GOMEMLIMIT. A run's live memory
-// (sessions, outputs, parsed records) grows with its devices, and a
-// thousand ARP tables arrive within a second: left to GOGC alone, the heap
-// would double before the first collection. It returns the undo.
-func boundHeap(devices int) func() {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		return func() {}
+// execute runs a spec with a progress bar, then says how it went. The
+// records come back even when devices failed or the run was interrupted,
+// so the stages typed with it apply to what finished.
+func (e *Env) execute(ctx context.Context, spec run.Spec, asJSON bool) (*records.Set, error) {
+	deps, err := e.runDeps(spec.Raw)
+	if err != nil {
+		return nil, err
 	}
-	old := debug.SetMemoryLimit(96<<20 + int64(devices)*(160<<10))
-	return func() { debug.SetMemoryLimit(old) }
+	// The previous result may hold a whole fleet's tables; let it go
+	// before this run fills the heap again.
+	e.last = nil
+	prog := e.newProgress()
+	res, err := run.Execute(ctx, deps, spec, nil, prog)
+	prog.finish()
+	if err != nil {
+		if errors.Is(err, run.ErrNoCred) {
+			return nil, usagef("%v", err)
+		}
+		return nil, err
+	}
+	r := res.Run
+	for _, w := range r.Warnings {
+		e.warnf("%s", w)
+	}
+	if res.AttemptsErr != nil {
+		e.warnf("could not record which credentials worked: %v", res.AttemptsErr)
+	}
+	if res.SinkErr != nil {
+		e.warnf("could not record the run: %v", res.SinkErr)
+	}
+	e.sayTemplates(res.Templates)
+	e.lastRun = r
+	e.summarise(r)
+	set := res.Records
+	if asJSON {
+		set.Format = "json"
+	}
+	if err := ctx.Err(); err != nil {
+		return set, err
+	}
+	failed := len(r.Failed())
+	switch {
+	case failed == 0:
+		return set, nil
+	case failed == len(r.Devices):
+		return set, &exitError{code: ExitAllFailed, err: fmt.Errorf("every device failed (%d)", failed)}
+	default:
+		return set, &exitError{code: ExitPartial, err: fmt.Errorf("%d of %d devices failed; retry runs them again", failed, len(r.Devices))}
+	}
 }
 
 // summarise prints the one-line summary and the failures, on stderr: each
 // failed device with its reason, or when there are many, how many failed
 // for each reason (the failures command lists them all).
-func (e *Env) summarise(results []*engine.Result, elapsed time.Duration, interrupted bool) {
-	ok := 0
-	byReason := map[string][]string{}
-	var reasons []string
-	for _, r := range results {
-		if r.Err == nil {
-			ok++
-			continue
-		}
-		if _, seen := byReason[r.Err.Reason]; !seen {
-			reasons = append(reasons, r.Err.Reason)
-		}
-		byReason[r.Err.Reason] = append(byReason[r.Err.Reason], r.Target)
-	}
-	failed := len(results) - ok
-	line := fmt.Sprintf("%d ok, %d failed, %s", ok, failed, fmtElapsed(elapsed))
-	if interrupted {
+func (e *Env) summarise(r *run.Run) {
+	c := r.Counts()
+	line := fmt.Sprintf("%d ok, %d failed, %s", c.OK, c.Failed, fmtElapsed(r.End.Sub(r.Start)))
+	if r.Status == run.StatusCancelled {
 		line += " (interrupted)"
 	}
+	if r.Unchecked > 0 {
+		line += fmt.Sprintf("; %d %s not host-key checked (hostkey=ignore)", r.Unchecked, plural("device", r.Unchecked))
+	}
 	e.saidf("%s", line)
-	if failed == 0 {
+	failed := r.Failed()
+	if len(failed) == 0 {
 		return
 	}
 	var fail *records.Set
-	if failed <= maxListedFailures {
-		fail = e.failuresResult()
+	if len(failed) <= maxListedFailures {
+		fail = failuresSet(r)
 	} else {
+		byReason := map[string][]string{}
+		var reasons []string
+		for _, d := range failed {
+			if _, seen := byReason[d.Reason]; !seen {
+				reasons = append(reasons, d.Reason)
+			}
+			byReason[d.Reason] = append(byReason[d.Reason], d.Name)
+		}
 		fail = &records.Set{Columns: []string{"reason", "devices", "for example"}}
-		for _, r := range reasons {
-			names := byReason[r]
-			fail.Rows = append(fail.Rows, []any{r, len(names), strings.Join(names[:min(3, len(names))], ", ")})
+		for _, reason := range reasons {
+			names := byReason[reason]
+			fail.Rows = append(fail.Rows, []any{reason, len(names), strings.Join(names[:min(3, len(names))], ", ")})
 		}
 		defer e.saidf("(the failures command lists every device)")
 	}
@@ -344,17 +308,17 @@ func (e *Env) summarise(results []*engine.Result, elapsed time.Duration, interru
 // one; beyond it, it counts them by reason.
 const maxListedFailures = 20
 
-// failuresResult lists the last run's failed devices with their reasons.
-func (e *Env) failuresResult() *records.Set {
-	res := &records.Set{Columns: []string{"device", "kind", "reason"}, Empty: "no failures in the last exec"}
-	if e.lastExec == nil {
-		res.Empty = "no exec has run in this session"
-		return res
+// failuresSet lists a run's failed devices with their reasons.
+func failuresSet(r *run.Run) *records.Set {
+	set := &records.Set{Columns: []string{"device", "kind", "reason"}, Empty: "no failures in the last exec"}
+	if r == nil {
+		set.Empty = "no exec has run in this session"
+		return set
 	}
-	for _, f := range e.lastExec.failures {
-		res.Rows = append(res.Rows, []any{f.device, f.kind, f.reason})
+	for _, d := range r.Failed() {
+		set.Rows = append(set.Rows, []any{d.Name, d.Kind, d.Reason})
 	}
-	return res
+	return set
 }
 
 func fmtElapsed(d time.Duration) string {
@@ -365,58 +329,6 @@ func fmtElapsed(d time.Duration) string {
 		return fmt.Sprintf("%.1f s", d.Seconds())
 	}
 	return d.Round(time.Second).String()
-}
-
-// execResult turns the outputs into records: parsed into one table per
-// command where a template matches, raw (and folded) where none does. An
-// output that fails validation fails its device. po holds the outputs
-// parsed as they arrived (nil with --raw).
-func (e *Env) execResult(results []*engine.Result, req *execRequest, po *parsedOutputs) *records.Set {
-	if req.raw {
-		var outs []records.Output
-		for _, r := range results {
-			for _, o := range r.Outputs {
-				outs = append(outs, records.Output{Device: r.Target, Command: o.Command, Text: o.Text})
-			}
-		}
-		return records.Outputs(outs)
-	}
-	for _, r := range results {
-		if verr, bad := po.invalid[r.Target]; bad && r.Err == nil {
-			r.Err = &engine.Error{Kind: engine.KindCommand, Reason: verr.Error(), Err: verr}
-		}
-	}
-	e.sayTemplates(po.used)
-	var head, tail *records.Set
-	link := func(s *records.Set) {
-		if head == nil {
-			head = s
-		} else {
-			tail.Next = s
-		}
-		tail = s
-	}
-	for _, t := range po.tables {
-		link(t)
-	}
-	if len(po.unparsed) > 0 {
-		outs := make([]records.Output, len(po.unparsed))
-		for i, u := range po.unparsed {
-			outs[i] = u.Output
-		}
-		raw := records.Outputs(outs)
-		if head != nil {
-			raw.Title = "raw output (no template, or failed validation)"
-		}
-		link(raw)
-	}
-	if head == nil {
-		return records.Outputs(nil)
-	}
-	if head.Next == nil {
-		head.Title = ""
-	}
-	return head
 }
 
 // sayTemplates notes on stderr which templates parsed the outputs.
@@ -477,38 +389,25 @@ func (e *Env) closeRunner() {
 }
 
 // dryRun shows what an exec would do without connecting.
-func (e *Env) dryRun(ctx context.Context, req *execRequest) (*records.Set, error) {
-	plan, done, err := e.plan(ctx, req)
+func (e *Env) dryRun(ctx context.Context, spec run.Spec) (*records.Set, error) {
+	deps, err := e.runDeps(spec.Raw)
 	if err != nil {
 		return nil, err
 	}
-	done()
-	lib, err := e.library()
+	dr, err := run.Plan(ctx, deps, spec)
 	if err != nil {
+		if errors.Is(err, run.ErrNoCred) {
+			return nil, usagef("%v", err)
+		}
 		return nil, err
 	}
-	// One parser for all targets: it chooses each platform's templates once.
-	p := newParser(lib, req.template, 0)
-	res := &records.Set{Columns: []string{"device", "address", "platform", "driver", "cred", "via", "template"}}
-	for _, t := range plan.Targets {
-		cred := "(none: add one with cred add)"
-		if len(t.Creds) > 0 {
-			names := make([]string, len(t.Creds))
-			for i, c := range t.Creds {
-				names[i] = c.Name
-			}
-			cred = strings.Join(names, " > ")
-		}
-		via := "direct"
-		if t.Jump != nil {
-			via = "jump " + t.Jump.Name
-		}
-		tmpl := "(raw)"
-		if !req.raw {
-			tmpl = p.templateNames(t.Platform, req.commands)
-		}
-		res.Rows = append(res.Rows, []any{t.Name, t.Addr(), t.Platform, engine.PlatformFor(t.Platform).Name, cred, via, tmpl})
+	for _, w := range dr.Warnings {
+		e.warnf("%s", w)
 	}
-	e.saidf("dry run: %q on %d %s; nothing was connected", strings.Join(req.commands, "; "), len(plan.Targets), plural("device", len(plan.Targets)))
-	return res, nil
+	line := fmt.Sprintf("dry run: %q on %d %s; nothing was connected", strings.Join(spec.Commands, "; "), dr.Targets, plural("device", dr.Targets))
+	if dr.Unchecked > 0 {
+		line += fmt.Sprintf("; %d %s not host-key checked (hostkey=ignore)", dr.Unchecked, plural("device", dr.Unchecked))
+	}
+	e.saidf("%s", line)
+	return dr.Records, nil
 }

@@ -51,7 +51,7 @@ func selectCommands() []*Command {
 			Summary:  "select no devices",
 			Examples: []string{"selection clear"},
 			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-				e.selection = nil
+				e.selection, e.selectionExpr = nil, ""
 				return nil, nil
 			},
 		},
@@ -87,9 +87,12 @@ func runSelect(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	switch mode {
 	case '=':
 		e.selection = names
+		e.selectionExpr = src
 	case '+':
 		e.selection = mergeSorted(e.selection, names)
+		e.selectionExpr = combineSelection(e.selectionExpr, "||", src)
 	case '-':
+		e.selectionExpr = combineSelection(e.selectionExpr, "&& !", src)
 		drop := make(map[string]bool, len(names))
 		for _, n := range names {
 			drop[n] = true
@@ -106,6 +109,18 @@ func runSelect(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		e.saidf("%d %s selected (%d removed)", n, plural("device", n), before-n)
 	}
 	return nil, nil
+}
+
+// combineSelection is the expression of a selection grown or cut by
+// another, so that a saved run picks up devices added since.
+func combineSelection(cur, op, src string) string {
+	if cur == "" {
+		if op == "||" {
+			return src
+		}
+		return "false"
+	}
+	return "(" + cur + ") " + op + "(" + src + ")"
 }
 
 // mergeSorted unites two sorted name lists.

@@ -54,7 +54,7 @@ func storeCommands() []*Command {
 				if err != nil {
 					return nil, err
 				}
-				e.selection = nil
+				e.selection, e.selectionExpr = nil, ""
 				e.devices = deviceCache{}
 				e.saidf("restored %s: %d devices, %d sites (schema %d); the previous store is in %s",
 					c.Args[0], info.Counts[store.KindDevice], info.Counts[store.KindSite], info.Schema, keep)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"vc/records"
+	"vc/run"
 
 	"vc/templates"
 )
@@ -147,6 +148,26 @@ func templateCommands() []*Command {
 	}
 }
 
+// library returns the session's templates: built-in, then an ntc-templates
+// collection ($NTC_TEMPLATES_DIR, or one imported with templates import),
+// then the user's own in $VC_HOME/templates. It loads on first use.
+func (e *Env) library() (*templates.Library, error) {
+	if e.templates != nil {
+		return e.templates, nil
+	}
+	lib, err := templates.NewLibrary(templates.Options{
+		NTCDir:  templates.NTCDir(os.Getenv("NTC_TEMPLATES_DIR"), e.importedTemplatesDir()),
+		UserDir: filepath.Join(e.Home, "templates"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	e.templates = lib
+	return lib, nil
+}
+
+func (e *Env) importedTemplatesDir() string { return filepath.Join(e.Home, "ntc-templates") }
+
 // templateFile adds .textfsm to a template name given without it.
 func templateFile(name string) string {
 	if strings.HasSuffix(name, ".textfsm") {
@@ -173,13 +194,13 @@ func runParse(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := newParser(lib, nil, 0)
+	var names []string
 	if forced != "" {
 		for _, n := range strings.Split(forced, ":") {
-			p.forced = append(p.forced, templateFile(n))
+			names = append(names, templateFile(n))
 		}
 	}
-	res, err := p.parse(platform, command, text)
+	res, err := run.ParseOutput(lib, platform, command, names, text)
 	if errors.Is(err, templates.ErrNoTemplate) {
 		return nil, fmt.Errorf("%w; name one with --template (see: templates list)", err)
 	}
@@ -189,7 +210,7 @@ func runParse(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	sayScore(e, res)
 	out := recordsResult(res)
 	if minScore > 0 && res.Score.Value < minScore {
-		return out, &validationError{score: res.Score.Value, min: minScore, template: res.Template}
+		return out, &run.ValidationError{Score: res.Score.Value, Min: minScore, Template: res.Template}
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"vc/engine"
 	"vc/templates"
 
+	"vc/run"
 	"vc/secrets"
 	"vc/store"
 )
@@ -38,8 +39,11 @@ type Env struct {
 	history lineHistory
 	// selection holds the selected device names, sorted.
 	selection []string
-	last      *records.Set
-	devices   deviceCache
+	// selectionExpr is the expression that selects them, as select,
+	// select + and select - built it.
+	selectionExpr string
+	last          *records.Set
+	devices       deviceCache
 	// keyring holds the vault's key while the session has it unlocked.
 	keyring *secrets.Keyring
 	// passwordFile is --vault-password-file.
@@ -52,8 +56,9 @@ type Env struct {
 	askSecret func(ctx context.Context, prompt string) ([]byte, error)
 
 	// runner keeps the session's SSH sessions warm between execs.
-	runner   *engine.Runner
-	lastExec *execRequest
+	runner *engine.Runner
+	// lastRun is the session's last exec or retry, for failures and retry.
+	lastRun *run.Run
 	// templates is loaded on first use.
 	templates *templates.Library
 }

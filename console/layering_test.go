@@ -1,24 +1,41 @@
 package console
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
 // TestLayering holds the data flow of DESIGN.md: console on top; engine
-// never reads the store (it is handed what it needs); store and vault know
-// nothing of the engine; nothing below console reaches up to it.
+// never reads the store (it is handed what it needs); store, vault,
+// templates, engine and records know no other vc package; nothing below
+// console reaches up to it.
 func TestLayering(t *testing.T) {
+	leaf := []string{"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory",
+		"vc/records", "vc/render", "vc/run", "vc/secrets"}
+	without := func(self string, also ...string) []string {
+		var out []string
+		for _, p := range leaf {
+			if p != self {
+				out = append(out, p)
+			}
+		}
+		return append(out, also...)
+	}
 	forbidden := map[string][]string{
-		"vc/engine":    {"vc/console", "vc/store", "vc/vault", "vc/inventory", "vc/templates"},
-		"vc/store":     {"vc/console", "vc/engine", "vc/templates", "vc/lab"},
-		"vc/vault":     {"vc/console", "vc/engine", "vc/store", "vc/templates", "vc/lab"},
-		"vc/templates": {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/lab"},
-		"vc/inventory": {"vc/console", "vc/engine", "vc/vault", "vc/lab"},
-		"vc/records":   {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory", "vc/render"},
-		"vc/render":    {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory"},
-		"vc/lab":       {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates"},
+		"vc/engine":    without("vc/engine"),
+		"vc/store":     without("vc/store"),
+		"vc/vault":     without("vc/vault"),
+		"vc/templates": without("vc/templates"),
+		"vc/records":   without("vc/records"),
+		"vc/lab":       without("vc/lab"),
+		"vc/render":    {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory", "vc/run", "vc/secrets"},
+		"vc/inventory": {"vc/console", "vc/engine", "vc/vault", "vc/lab", "vc/run", "vc/secrets", "vc/render"},
+		"vc/secrets":   {"vc/console", "vc/lab", "vc/run", "vc/render", "vc/templates", "golang.org/x/term"},
+		"vc/run":       {"vc/console", "vc/lab", "vc/render", "golang.org/x/term"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()
@@ -32,6 +49,33 @@ func TestLayering(t *testing.T) {
 		for _, b := range bad {
 			if deps[b] {
 				t.Errorf("%s imports %s", pkg, b)
+			}
+		}
+	}
+}
+
+// TestDomainNeverTalksToThePerson: below console, nothing prints to the
+// process's terminal or reads from it; what a person should know travels
+// back as values, warnings and observer calls.
+func TestDomainNeverTalksToThePerson(t *testing.T) {
+	talk := regexp.MustCompile(`\bos\.(Stdout|Stderr|Stdin)\b|\bfmt\.Print(f|ln)?\(|\bterm\.ReadPassword\b`)
+	for _, dir := range []string{"../run", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, line := range strings.Split(string(b), "\n") {
+				if talk.MatchString(line) && !strings.HasPrefix(strings.TrimSpace(line), "//") {
+					t.Errorf("%s:%d talks to the terminal: %s", f, i+1, strings.TrimSpace(line))
+				}
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"time"
+	"vc/run"
 
 	"github.com/schollz/progressbar/v3"
 )
@@ -11,17 +12,24 @@ import (
 // rate and elapsed time. It shows nothing when stderr is not a terminal,
 // so redirected output stays clean.
 type progress struct {
-	bar  *progressbar.ProgressBar
-	stop chan struct{}
-	done chan struct{}
+	e      *Env
+	bar    *progressbar.ProgressBar
+	failed int
+	stop   chan struct{}
+	done   chan struct{}
 }
 
-func (e *Env) newProgress(total int) *progress {
-	if !e.ErrTTY || total < 2 {
-		return &progress{}
+// newProgress returns the bar as a run's observer; it appears when the
+// run starts.
+func (e *Env) newProgress() *progress { return &progress{e: e} }
+
+// Started shows the bar, on a terminal, for runs of more than one device.
+func (p *progress) Started(total int) {
+	if !p.e.ErrTTY || total < 2 {
+		return
 	}
 	bar := progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(e.Err),
+		progressbar.OptionSetWriter(p.e.Err),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
@@ -33,7 +41,7 @@ func (e *Env) newProgress(total int) *progress {
 		progressbar.OptionEnableColorCodes(false),
 		progressbar.OptionSetDescription("running"),
 	)
-	p := &progress{bar: bar, stop: make(chan struct{}), done: make(chan struct{})}
+	p.bar, p.stop, p.done = bar, make(chan struct{}), make(chan struct{})
 	// The bar only redraws when a device finishes; a ticker keeps the
 	// elapsed time moving, and shows the last count, while devices hang.
 	go func() {
@@ -49,16 +57,16 @@ func (e *Env) newProgress(total int) *progress {
 			}
 		}
 	}()
-	return p
 }
 
-// step counts one more device finished.
-func (p *progress) step(failed int) {
+// Finished counts one more device done.
+func (p *progress) Finished(d *run.Device) {
 	if p.bar == nil {
 		return
 	}
-	if failed > 0 {
-		p.bar.Describe(fmt.Sprintf("running, %d failed", failed))
+	if !d.OK() {
+		p.failed++
+		p.bar.Describe(fmt.Sprintf("running, %d failed", p.failed))
 	}
 	_ = p.bar.Add(1)
 }

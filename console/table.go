@@ -53,7 +53,9 @@ type Flag struct {
 
 // Call is one parsed command line.
 type Call struct {
-	Cmd    *Command
+	Cmd *Command
+	// Line is the command as typed, stages not included.
+	Line   string
 	Args   []string
 	Text   string
 	Flags  map[string]string
@@ -245,7 +247,7 @@ func (t *Table) parseOne(text string) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Call{Cmd: cmd, Flags: map[string]string{}}
+	c := &Call{Cmd: cmd, Line: strings.TrimSpace(text), Flags: map[string]string{}}
 	rest := toks[n:]
 	if cmd.Raw {
 		i, err := c.takeFlags(rest, true)
@@ -371,4 +373,13 @@ func usageLine(cmd *Command) string {
 		b.WriteString(" " + cmd.Args)
 	}
 	return b.String()
+}
+
+// StageLines are the stages of a call as typed, for a run to record.
+func (c *Call) StageLines() []string {
+	out := make([]string, len(c.Stages))
+	for i, st := range c.Stages {
+		out[i] = st.Line
+	}
+	return out
 }

@@ -1,0 +1,320 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/user"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"vc/engine"
+	"vc/records"
+	"vc/secrets"
+	"vc/templates"
+)
+
+// Observer follows a run as it goes, for a progress display. It is called
+// from the goroutine that called Execute.
+type Observer interface {
+	// Started says how many devices the run talks to.
+	Started(total int)
+	// Finished is told of each device as it ends, in the order they end.
+	Finished(d *Device)
+}
+
+// Sink records a run: history and captures. Begin is called once the run
+// is planned, Checkpoint now and then with the devices that finished since
+// (so a run whose process dies keeps what it did), End once with the
+// whole run. They are called from the goroutine that called Execute, in
+// that order, with a context that a cancelled run does not cancel.
+type Sink interface {
+	Begin(ctx context.Context, r *Run) error
+	Checkpoint(ctx context.Context, r *Run, finished []*Device) error
+	End(ctx context.Context, r *Run) error
+}
+
+// Result is what a run leaves: the run as recorded, its records (one
+// table per command, and the outputs no template parsed), and the
+// templates that parsed with their lowest score.
+type Result struct {
+	Run       *Run
+	Records   *records.Set
+	Templates map[string]float64
+	// SinkErr is the first error a sink met: the run went on without it.
+	SinkErr error
+	// AttemptsErr says the credentials that worked could not be recorded.
+	AttemptsErr error
+}
+
+// checkpointEvery is how often finished devices are handed to the sink.
+const checkpointEvery = time.Second
+
+// Execute carries out spec and hands it to sink (nil: none) while obs
+// (nil: none) follows it. A device's failure is part of the result, not an
+// error; the error is for a run that could not start (a bad credential
+// name, a locked vault with no password). A cancelled ctx ends the run at
+// once: what finished is kept and the run is recorded as cancelled.
+func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*Result, error) {
+	if len(spec.Devices) == 0 {
+		return nil, ErrNoDevices
+	}
+	p, err := resolve(ctx, d, spec)
+	if err != nil {
+		return nil, err
+	}
+	defer p.logins.Close()
+	if sink == nil {
+		sink = nopSink{}
+	}
+	if obs == nil {
+		obs = nopObserver{}
+	}
+	r := &Run{Spec: spec, User: userName(), Start: time.Now(), Status: StatusRunning,
+		Unchecked: p.unchecked, Warnings: p.warnings}
+	byName := make(map[string]*Device, len(spec.Devices))
+	for _, name := range spec.Devices {
+		dev := &Device{Name: name, Platform: p.platform[name]}
+		byName[name] = dev
+		r.Devices = append(r.Devices, dev)
+	}
+	for _, name := range p.gone {
+		dev := byName[name]
+		dev.Done, dev.Kind, dev.Reason = true, KindGone, "no longer in the inventory"
+	}
+	res := &Result{Run: r}
+	sinks := sinkCalls{sink: sink, ctx: context.WithoutCancel(ctx), res: res}
+	sinks.note(sink.Begin(sinks.ctx, r))
+
+	defer boundHeap(len(p.engine.Targets))()
+	var pool *parsePool
+	var notes []parseNote // filled on the pool's goroutine, read once it ends
+	if !spec.Raw && d.Library != nil {
+		pool = newParsePool(newParser(d.Library, spec.Templates), spec.MinScore, runtime.GOMAXPROCS(0),
+			func(pr parsed, valid bool) { notes = append(notes, noteOf(pr, valid)) })
+	}
+	obs.Started(len(p.engine.Targets))
+	collect(ctx, d.Engine, p, byName, pool, obs, &sinks, r)
+
+	attempts := map[string][]engine.Attempt{}
+	for _, dev := range r.Devices {
+		if len(dev.Attempts) > 0 {
+			attempts[dev.Name] = dev.Attempts
+		}
+	}
+	// Remembering which credential worked must survive a Ctrl-C that
+	// ended the run itself.
+	res.AttemptsErr = secrets.RecordAttempts(context.WithoutCancel(ctx), d.Store, attempts)
+
+	if pool != nil {
+		tb := pool.wait()
+		applyNotes(notes, byName, spec.MinScore)
+		res.Templates = tb.used
+		res.Records = assemble(tb)
+	} else {
+		var outs []records.Output
+		for _, dev := range r.Devices {
+			for _, o := range dev.Outputs {
+				outs = append(outs, records.Output{Device: dev.Name, Command: o.Command, Text: o.Text})
+			}
+		}
+		res.Records = records.Outputs(outs)
+	}
+	r.End = time.Now()
+	r.Status = r.finalStatus(ctx.Err() != nil)
+	sinks.note(sink.End(sinks.ctx, r))
+	return res, nil
+}
+
+// sinkCalls keeps the first error a sink returns: recording is worth a
+// warning, not the run.
+type sinkCalls struct {
+	sink Sink
+	ctx  context.Context
+	res  *Result
+}
+
+func (s *sinkCalls) note(err error) {
+	if err != nil && s.res.SinkErr == nil {
+		s.res.SinkErr = err
+	}
+}
+
+// collect runs the plan on the engine and files every event into the
+// run's devices, queueing outputs for parsing and handing finished devices
+// to the sink every checkpointEvery.
+func collect(ctx context.Context, eng *engine.Runner, p *plan, byName map[string]*Device, pool *parsePool, obs Observer, sinks *sinkCalls, r *Run) {
+	index := make(map[string]int, len(p.engine.Targets))
+	for i, t := range p.engine.Targets {
+		index[t.Name] = i
+	}
+	cmds := p.engine.Commands
+	cmdAt := make(map[string]int, len(cmds))
+	for i, c := range cmds {
+		cmdAt[c] = i
+	}
+	tick := time.NewTicker(checkpointEvery)
+	defer tick.Stop()
+	var finished []*Device
+	flush := func() {
+		if len(finished) > 0 {
+			sinks.note(sinks.sink.Checkpoint(sinks.ctx, r, finished))
+			finished = nil
+		}
+	}
+	events := eng.Run(ctx, p.engine)
+	for {
+		var ev engine.Event
+		var ok bool
+		select {
+		case ev, ok = <-events:
+		case <-tick.C:
+			flush()
+			continue
+		}
+		if !ok {
+			break
+		}
+		dev := byName[ev.Target]
+		if dev == nil {
+			continue
+		}
+		switch ev.Kind {
+		case engine.EventConnected:
+			dev.Cred, dev.Reused = ev.Cred, ev.Reused
+		case engine.EventOutput:
+			o := Output{Command: ev.Command, Text: ev.Output}
+			if ev.Err != nil {
+				o.Failed = ev.Err.Reason
+			}
+			dev.Outputs = append(dev.Outputs, o)
+			if pool != nil {
+				pool.add(records.Output{Device: dev.Name, Command: ev.Command, Text: ev.Output}, dev.Platform,
+					index[dev.Name]*len(cmds)+cmdAt[ev.Command])
+			}
+		case engine.EventDone, engine.EventFailed:
+			dev.Done, dev.Elapsed, dev.Attempts = true, ev.Elapsed, ev.Attempts
+			if ev.Cred != "" {
+				dev.Cred, dev.Reused = ev.Cred, ev.Reused
+			}
+			if ev.Err != nil {
+				dev.Kind, dev.Reason = ev.Err.Kind.String(), ev.Err.Reason
+			}
+			obs.Finished(dev)
+			finished = append(finished, dev)
+		}
+	}
+	flush()
+}
+
+// parseNote is what a device keeps of an output's parse: a few figures,
+// not the records (they went into the tables).
+type parseNote struct {
+	device, command string
+	template        string
+	score           float64
+	records         int
+	err             error
+	valid           bool
+}
+
+func noteOf(pr parsed, valid bool) parseNote {
+	n := parseNote{device: pr.out.Device, command: pr.out.Command, err: pr.err, valid: valid}
+	if pr.res != nil {
+		n.template, n.score, n.records = pr.res.Template, pr.res.Score.Value, len(pr.res.Records)
+	}
+	return n
+}
+
+// applyNotes files the parses into the devices' outputs; a device with an
+// output below the minimum score fails validation.
+func applyNotes(notes []parseNote, byName map[string]*Device, minScore float64) {
+	for _, n := range notes {
+		dev := byName[n.device]
+		if dev == nil {
+			continue
+		}
+		var o *Output
+		for i := range dev.Outputs {
+			if dev.Outputs[i].Command == n.command {
+				o = &dev.Outputs[i]
+				break
+			}
+		}
+		if o == nil {
+			continue
+		}
+		if n.err != nil {
+			if !errors.Is(n.err, templates.ErrNoTemplate) {
+				o.ParseError = n.err.Error()
+			}
+			continue
+		}
+		o.Template, o.Score, o.Records = n.template, n.score, n.records
+		if !n.valid {
+			o.Invalid = true
+			if dev.Kind == "" {
+				dev.Kind = KindValidation
+				dev.Reason = (&ValidationError{Score: n.score, Min: minScore, Template: n.template}).Error()
+			}
+		}
+	}
+}
+
+// assemble chains the parsed tables and, after them, the outputs no
+// template read (and those that failed validation), folded.
+func assemble(tb *tables) *records.Set {
+	secs := tb.parsed
+	if len(tb.unparsed) > 0 {
+		outs := make([]records.Output, len(tb.unparsed))
+		for i, u := range tb.unparsed {
+			outs[i] = u.Output
+		}
+		raw := records.Outputs(outs)
+		if len(secs) > 0 {
+			raw.Title = "raw output (no template, or failed validation)"
+		}
+		secs = append(secs, raw)
+	}
+	if len(secs) == 0 {
+		return records.Outputs(nil)
+	}
+	head := records.Chain(secs...)
+	if head.Next == nil {
+		head.Title = ""
+	}
+	return head
+}
+
+// boundHeap gives the garbage collector a soft memory limit in proportion
+// to a run's devices, unless the user set GOMEMLIMIT. A run's live memory
+// (sessions, outputs, parsed records) grows with its devices, and a
+// thousand ARP tables arrive within a second: left to GOGC alone, the heap
+// would double before the first collection. It returns the undo.
+func boundHeap(devices int) func() {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return func() {}
+	}
+	old := debug.SetMemoryLimit(96<<20 + int64(devices)*(160<<10))
+	return func() { debug.SetMemoryLimit(old) }
+}
+
+// userName is the OS user the run is recorded under.
+func userName() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+type nopSink struct{}
+
+func (nopSink) Begin(context.Context, *Run) error                 { return nil }
+func (nopSink) Checkpoint(context.Context, *Run, []*Device) error { return nil }
+func (nopSink) End(context.Context, *Run) error                   { return nil }
+
+type nopObserver struct{}
+
+func (nopObserver) Started(int)      {}
+func (nopObserver) Finished(*Device) {}
