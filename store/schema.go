@@ -10,7 +10,7 @@ import (
 
 // SchemaVersion is the newest schema this vc knows; a test holds it equal to
 // len(migrations).
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 var (
 	bucketMeta = []byte("meta")
@@ -25,6 +25,7 @@ var (
 var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	migrateInventory,
 	migrateVault,
+	migrateRuns,
 }
 
 func schemaVersion(tx *bolt.Tx) (int, error) {
@@ -117,6 +118,33 @@ var (
 func migrateVault(tx *bolt.Tx, _ time.Time) error {
 	for _, b := range [][]byte{bucketVault, bucketCred, bucketCredResult} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Buckets of runs and captures (schema 3). Their contents belong to the
+// history and capture packages, which reach them through Tx.Bucket.
+var runBuckets = []string{
+	BucketRuns, BucketRunDevices, BucketRunning,
+	BucketBlobs, BucketBlobHash, BucketVersions,
+}
+
+// The buckets of schema 3.
+const (
+	BucketRuns       = "runs"     // run id -> the run's header
+	BucketRunDevices = "rundevs"  // run id -> its devices' results
+	BucketRunning    = "running"  // run id -> its owner, while it runs
+	BucketBlobs      = "blobs"    // blob id -> an output, compressed
+	BucketBlobHash   = "blobhash" // content hash -> blob id
+	BucketVersions   = "versions" // type, device, version -> a capture version
+)
+
+// migrateRuns creates the buckets of the run history and the captures.
+func migrateRuns(tx *bolt.Tx, _ time.Time) error {
+	for _, b := range runBuckets {
+		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
 			return err
 		}
 	}

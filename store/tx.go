@@ -25,6 +25,21 @@ func (t *Tx) Now() time.Time { return t.now }
 // clients that keep their own buckets (credentials, history).
 func (t *Tx) Bolt() *bolt.Tx { return t.tx }
 
+// Bucket returns one of the buckets other packages keep their records in
+// (BucketRuns...). Writing to it does not move the store's generation,
+// which tracks the inventory.
+func (t *Tx) Bucket(name string) *bolt.Bucket {
+	b := t.tx.Bucket([]byte(name))
+	if b == nil {
+		// Migrations create every bucket; a missing one is a damaged file.
+		panic(fmt.Sprintf("store: bucket %q missing", name))
+	}
+	return b
+}
+
+// Writable reports whether the transaction may write.
+func (t *Tx) Writable() bool { return t.writable }
+
 // MarkChanged records that the transaction changed something, which moves
 // the store's generation on.
 func (t *Tx) MarkChanged() { t.changed = true }
