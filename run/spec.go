@@ -40,6 +40,15 @@ type Spec struct {
 	// MaxOutput caps one command's output per device, in bytes; zero is
 	// the engine's default.
 	MaxOutput int64 `json:"max_output,omitempty"`
+	// CaptureType names what the outputs are kept as; empty: each
+	// command's name.
+	CaptureType string `json:"capture_type,omitempty"`
+	// NoCapture keeps no outputs (the run is still recorded).
+	NoCapture bool `json:"no_capture,omitempty"`
+	// ForceSave keeps outputs that failed validation.
+	ForceSave bool `json:"force_save,omitempty"`
+	// Scrub masks secrets in outputs before they are kept.
+	Scrub bool `json:"scrub,omitempty"`
 	// SessionLog is a folder that gets each device's transcript.
 	SessionLog string `json:"session_log,omitempty"`
 	// Stages are the |> stages typed after the command, kept so that a
@@ -122,9 +131,11 @@ type Output struct {
 	ParseError string `json:"parse_error,omitempty"`
 	// Invalid is set when it parsed below Spec.MinScore.
 	Invalid bool `json:"invalid,omitempty"`
-	// Capture names the stored copy of the output (its content hash),
-	// once a sink stored it.
-	Capture string `json:"capture,omitempty"`
+	// Capture is the stored copy of the output (a capture version), once
+	// a sink kept it; zero when it was not kept.
+	Capture uint64 `json:"capture,omitempty"`
+	// Changed says the capture differs from the device's previous one.
+	Changed bool `json:"changed,omitempty"`
 }
 
 // Counts are a run's devices by outcome.
