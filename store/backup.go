@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,18 +23,6 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
 		return n, fmt.Errorf("backup: %w", err)
 	}
 	return n, nil
-}
-
-func (s *Store) backupTo(ctx context.Context, path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = s.Backup(ctx, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // BackupInfo describes a backup file.
@@ -87,8 +73,10 @@ func Inspect(path string) (BackupInfo, error) {
 
 // Restore replaces the store with the backup at path, after checking that
 // it is a vc store of a schema this vc knows. If keep is not empty, the
-// current store is saved there first. It holds the store's write lock while
-// it swaps the files, so no other process sees half of either.
+// current store is saved there first. Saving and swapping happen under the
+// store's write lock: a write that committed before is in keep, and one
+// that was waiting for the lock finds the new file (see open), so no write
+// that reported success is lost.
 func (s *Store) Restore(ctx context.Context, path, keep string) (BackupInfo, error) {
 	info, err := Inspect(path)
 	if err != nil {
@@ -98,30 +86,24 @@ func (s *Store) Restore(ctx context.Context, path, keep string) (BackupInfo, err
 	if err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
+	// Once renamed into place the name is gone and this does nothing.
 	defer os.Remove(tmp.Name())
 	if err := copyFile(tmp, path); err != nil {
 		return info, fmt.Errorf("restore: copy %s: %w", path, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return info, fmt.Errorf("restore: %w", err)
-	}
-	if _, err := os.Stat(s.path); keep != "" && err == nil {
-		if err := s.backupTo(ctx, keep); err != nil {
-			return info, fmt.Errorf("restore: save the current store first: %w", err)
-		}
+	if s.hooks.beforeLock != nil {
+		s.hooks.beforeLock()
 	}
 	db, err := s.open(ctx, false)
-	if err != nil && !errors.Is(err, ErrNotStore) {
+	if err != nil {
+		return info, fmt.Errorf("restore: %w", err)
+	}
+	err = s.swap(db, tmp.Name(), keep)
+	if cerr := db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("restore: close %s: %w", s.path, cerr)
+	}
+	if err != nil {
 		return info, err
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
-		if db != nil {
-			db.Close()
-		}
-		return info, fmt.Errorf("restore: replace %s: %w", s.path, err)
-	}
-	if db != nil {
-		db.Close()
 	}
 	// Bring an older backup up to this vc's schema now, not at first use.
 	if err := s.Update(ctx, func(*Tx) error { return nil }); err != nil {
@@ -130,25 +112,74 @@ func (s *Store) Restore(ctx context.Context, path, keep string) (BackupInfo, err
 	return info, nil
 }
 
+// swap saves the store db has locked to keep and renames tmp over it.
+func (s *Store) swap(db *bolt.DB, tmp, keep string) error {
+	if keep != "" {
+		if err := saveCopy(db, keep); err != nil {
+			return fmt.Errorf("restore: save the current store first: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, s.path); err != nil {
+		return fmt.Errorf("restore: replace %s: %w", s.path, err)
+	}
+	// The rename is only durable once the directory is.
+	if err := syncDir(s.dir); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if s.hooks.swapped != nil {
+		s.hooks.swapped()
+	}
+	return nil
+}
+
+// saveCopy writes what db holds to path, unless it holds nothing: open
+// made the file just now, and there was no store to save.
+func saveCopy(db *bolt.DB, path string) error {
+	return db.View(func(tx *bolt.Tx) error {
+		if first, _ := tx.Cursor().First(); first == nil {
+			return nil
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		_, err = tx.WriteTo(f)
+		if err == nil {
+			err = f.Chmod(0o600)
+		}
+		// The copy must be on disk before the store it saves is replaced.
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+}
+
 func copyFile(dst *os.File, src string) error {
 	in, err := os.Open(src)
 	if err != nil {
+		dst.Close()
 		return err
 	}
 	defer in.Close()
-	if _, err := io.Copy(dst, in); err != nil {
-		dst.Close()
-		return err
+	_, err = io.Copy(dst, in)
+	if err == nil {
+		err = dst.Chmod(0o600)
 	}
-	if err := dst.Sync(); err != nil {
-		dst.Close()
-		return err
+	if err == nil {
+		err = dst.Sync()
 	}
-	if err := dst.Close(); err != nil {
-		return err
+	if cerr := dst.Close(); err == nil {
+		err = cerr
 	}
-	// Make the rename that follows durable along with the data.
-	d, err := os.Open(filepath.Dir(dst.Name()))
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,20 @@ type Store struct {
 	path        string
 	lockTimeout time.Duration
 	now         func() time.Time
+	hooks       hooks
+}
+
+// hooks stop an operation where another process could come between its
+// steps, so tests can put one there.
+type hooks struct {
+	// opened runs when the store file is open and its lock not yet taken.
+	opened func()
+	// beforeLock runs when a restore has its copy ready and is about to
+	// take the lock.
+	beforeLock func()
+	// swapped runs when a restore has put the new file in place and still
+	// holds the old file's lock.
+	swapped func()
 }
 
 // Options tune Open.
@@ -141,30 +155,81 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 
 var errNeedsMigration = errors.New("store needs migration")
 
+// open opens the store file and takes its lock: shared to read, exclusive
+// to write. bbolt opens the file by name and then waits for the lock; if a
+// restore renamed another file over the path meanwhile, the lock it gets
+// is that of a file nobody will see again, and what it wrote there would
+// be lost. So once locked, open checks that the file is still the one at
+// the path, and starts again on the new one if not. A restore swaps files
+// only while it holds the exclusive lock of the live one, so a file found
+// live under a lock stays live until the lock goes.
 func (s *Store) open(ctx context.Context, readOnly bool) (*bolt.DB, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	timeout := s.lockTimeout
+	wait := s.lockTimeout
 	if dl, ok := ctx.Deadline(); ok {
-		if d := time.Until(dl); d < timeout {
-			timeout = d
-		}
+		wait = min(wait, time.Until(dl))
 	}
-	// bbolt treats a zero timeout as "wait forever".
-	timeout = max(timeout, time.Millisecond)
-	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: another vc process held %s for %s; try again when it finishes (VC_LOCK_TIMEOUT raises the wait)", ErrBusy, s.path, timeout)
+	wait = max(wait, time.Millisecond)
+	deadline := time.Now().Add(wait)
+	for {
+		var f *os.File
+		openFile := func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			var err error
+			f, err = os.OpenFile(name, flag, perm)
+			if err == nil && s.hooks.opened != nil {
+				s.hooks.opened()
+			}
+			return f, err
+		}
+		// bbolt treats a zero timeout as "wait forever".
+		timeout := max(time.Until(deadline), time.Millisecond)
+		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly, OpenFile: openFile})
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, fmt.Errorf("%w: another vc process held %s for %s; try again when it finishes (VC_LOCK_TIMEOUT raises the wait)", ErrBusy, s.path, wait.Round(time.Millisecond))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", s.path, err)
+		}
+		live, err := isLive(f, s.path)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %s: %w", s.path, err)
+		}
+		if !live {
+			db.Close()
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("%w: %s was replaced again and again for %s; try again when the restores finish", ErrBusy, s.path, wait.Round(time.Millisecond))
+			}
+			continue
+		}
+		if !readOnly {
+			if err := os.Chmod(s.path, 0o600); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("store: restrict %s: %w", s.path, err)
+			}
+		}
+		return db, nil
+	}
+}
+
+// isLive reports whether f is the file now at path. An open file keeps its
+// inode from being reused, so equal identities mean the same file.
+func isLive(f *os.File, path string) (bool, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	pi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", s.path, err)
+		return false, err
 	}
-	if !readOnly {
-		if err := os.Chmod(s.path, 0o600); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("store: restrict %s: %w", s.path, err)
-		}
-	}
-	return db, nil
+	return os.SameFile(fi, pi), nil
 }
