@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -82,12 +84,17 @@ func (s *Store) Restore(ctx context.Context, path, keep string) (BackupInfo, err
 	if err != nil {
 		return info, err
 	}
-	tmp, err := os.CreateTemp(s.dir, ".restore-*")
+	tmp, err := createRestoreTemp(s.dir)
 	if err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	// Once renamed into place the name is gone and this does nothing.
-	defer os.Remove(tmp.Name())
+	swapped := false
+	defer func() {
+		if !swapped {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
 	if err := copyFile(tmp, path); err != nil {
 		return info, fmt.Errorf("restore: copy %s: %w", path, err)
 	}
@@ -98,7 +105,12 @@ func (s *Store) Restore(ctx context.Context, path, keep string) (BackupInfo, err
 	if err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	err = s.swap(db, tmp.Name(), keep)
+	swapped, err = s.swap(db, tmp.Name(), keep)
+	if swapped {
+		// The copy is the store now, and its lock would hold up those
+		// waiting on the old file's, which go on to open it.
+		tmp.Close()
+	}
 	if cerr := db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("restore: close %s: %w", s.path, cerr)
 	}
@@ -112,24 +124,25 @@ func (s *Store) Restore(ctx context.Context, path, keep string) (BackupInfo, err
 	return info, nil
 }
 
-// swap saves the store db has locked to keep and renames tmp over it.
-func (s *Store) swap(db *bolt.DB, tmp, keep string) error {
+// swap saves the store db has locked to keep and renames tmp over it. It
+// reports whether it renamed.
+func (s *Store) swap(db *bolt.DB, tmp, keep string) (bool, error) {
 	if keep != "" {
 		if err := saveCopy(db, keep); err != nil {
-			return fmt.Errorf("restore: save the current store first: %w", err)
+			return false, fmt.Errorf("restore: save the current store first: %w", err)
 		}
 	}
 	if err := os.Rename(tmp, s.path); err != nil {
-		return fmt.Errorf("restore: replace %s: %w", s.path, err)
-	}
-	// The rename is only durable once the directory is.
-	if err := syncDir(s.dir); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return false, fmt.Errorf("restore: replace %s: %w", s.path, err)
 	}
 	if s.hooks.swapped != nil {
 		s.hooks.swapped()
 	}
-	return nil
+	// The rename is only durable once the directory is.
+	if err := syncDir(s.dir); err != nil {
+		return true, fmt.Errorf("restore: %w", err)
+	}
+	return true, nil
 }
 
 // saveCopy writes what db holds to path, unless it holds nothing: open
@@ -158,24 +171,93 @@ func saveCopy(db *bolt.DB, path string) error {
 	})
 }
 
+// copyFile copies src into dst, to disk, and leaves dst open.
 func copyFile(dst *os.File, src string) error {
 	in, err := os.Open(src)
 	if err != nil {
-		dst.Close()
 		return err
 	}
 	defer in.Close()
-	_, err = io.Copy(dst, in)
-	if err == nil {
-		err = dst.Chmod(0o600)
+	if _, err := io.Copy(dst, in); err != nil {
+		return err
 	}
-	if err == nil {
-		err = dst.Sync()
+	if err := dst.Chmod(0o600); err != nil {
+		return err
 	}
-	if cerr := dst.Close(); err == nil {
-		err = cerr
+	return dst.Sync()
+}
+
+// restoreTempPrefix starts the name of a restore's copy of its backup.
+const restoreTempPrefix = ".restore-"
+
+// createRestoreTemp makes the file a restore copies its backup into, in the
+// home, so that the rename that puts it in place is atomic. The copy may be
+// as big as the store, and a restore killed before the rename leaves it
+// behind; the restore holds the copy's lock until then, so that Open can
+// tell an abandoned copy (unlocked) from one in use (see
+// removeAbandonedTemps).
+func createRestoreTemp(dir string) (*os.File, error) {
+	for range 10 {
+		f, err := os.CreateTemp(dir, restoreTempPrefix+"*")
+		if err != nil {
+			return nil, err
+		}
+		if !canLock {
+			return f, nil
+		}
+		locked, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+		}
+		// Between the create and the lock, an Open elsewhere may have
+		// taken the new file for abandoned: it holds the lock, or has
+		// removed the file already. Leave it that one and start again.
+		if locked {
+			live, err := isLive(f, f.Name())
+			if err != nil {
+				f.Close()
+				return nil, err
+			}
+			if live {
+				return f, nil
+			}
+		}
+		f.Close()
 	}
-	return err
+	return nil, fmt.Errorf("could not keep a copy in %s: something removes new files there", dir)
+}
+
+// removeAbandonedTemps removes the copies left by restores that were killed
+// before they finished. It never takes the copy of a restore under way:
+// that restore holds its lock. What it cannot remove it leaves.
+func removeAbandonedTemps(dir string) {
+	if !canLock {
+		return
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), restoreTempPrefix) || !e.Type().IsRegular() {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		f, err := os.Open(name)
+		if err != nil {
+			continue
+		}
+		// The lock is not enough: the restore may have renamed the file
+		// into place and let go of it since we opened it.
+		if locked, _ := tryLock(f); locked {
+			if live, _ := isLive(f, name); live {
+				os.Remove(name)
+			}
+		}
+		f.Close()
+	}
 }
 
 func syncDir(dir string) error {

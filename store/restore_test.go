@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The tests below use two Store handles on one home. Each operation opens
@@ -163,5 +166,113 @@ func TestRestoreKeepsWhatWasWrittenBeforeIt(t *testing.T) {
 	}
 	if got := deviceNames(t, kept); !slices.Equal(got, []string{"before", "late"}) {
 		t.Errorf("kept devices %v, want [before late]", got)
+	}
+}
+
+func restoreTemps(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), restoreTempPrefix) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// TestOpenRemovesAbandonedRestoreCopies: a restore killed before its
+// rename leaves its copy of the backup in the home; the next Open removes
+// it, but not the copy of a restore that is running now.
+func TestOpenRemovesAbandonedRestoreCopies(t *testing.T) {
+	if !canLock {
+		t.Skip("no flock here: Open leaves restore copies alone")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".restore-1234567"), []byte("half a backup"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	running, err := os.Create(filepath.Join(dir, ".restore-7654321"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer running.Close()
+	if ok, err := tryLock(running); !ok || err != nil {
+		t.Fatalf("lock: %v %v", ok, err)
+	}
+	if _, err := Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := restoreTemps(t, dir); !slices.Equal(got, []string{".restore-7654321"}) {
+		t.Errorf("left %v, want only the running restore's copy", got)
+	}
+}
+
+// TestOpenDuringRestoreKeepsItsCopy: a vc that starts while a restore
+// prepares its copy leaves the copy be, and the restore succeeds.
+func TestOpenDuringRestoreKeepsItsCopy(t *testing.T) {
+	ctx := context.Background()
+	a, _ := twoHandles(t)
+	addDevice(t, a, "before")
+	bak := backupOf(t, a)
+	addDevice(t, a, "after-backup")
+	var during []string
+	a.hooks.beforeLock = func() {
+		if _, err := Open(a.Dir(), Options{}); err != nil {
+			t.Error(err)
+		}
+		during = restoreTemps(t, a.Dir())
+	}
+	if _, err := a.Restore(ctx, bak, ""); err != nil {
+		t.Fatal(err)
+	}
+	if len(during) != 1 {
+		t.Errorf("restore copies during the restore: %v, want one", during)
+	}
+	if got := restoreTemps(t, a.Dir()); len(got) != 0 {
+		t.Errorf("restore left %v", got)
+	}
+	if got := deviceNames(t, a); !slices.Equal(got, []string{"before"}) {
+		t.Errorf("restored %v", got)
+	}
+}
+
+// TestRestoreBusyLeavesNothing: a restore that cannot get the lock fails
+// with ErrBusy and takes its copy away with it.
+func TestRestoreBusyLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a, err := Open(dir, Options{LockTimeout: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addDevice(t, a, "before")
+	bak := backupOf(t, a)
+	holding, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- b.Update(ctx, func(*Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	_, err = a.Restore(ctx, bak, filepath.Join(dir, "keep"))
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("restore under a held lock: %v, want ErrBusy", err)
+	}
+	if got := restoreTemps(t, dir); len(got) != 0 {
+		t.Errorf("restore left %v", got)
 	}
 }

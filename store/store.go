@@ -69,6 +69,7 @@ func Open(dir string, o Options) (*Store, error) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: restrict home %s: %w", dir, err)
 	}
+	removeAbandonedTemps(dir)
 	s := &Store{dir: dir, path: filepath.Join(dir, FileName), lockTimeout: o.LockTimeout, now: o.Now}
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
