@@ -130,7 +130,7 @@ func ReadCSV(name string, r io.Reader) ([]Row, error) {
 					continue
 				}
 				if first, dup := seen[v]; dup {
-					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("duplicate device name %q (first on line %d)", v, first)})
+					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("duplicate device name %s (first on line %d)", store.Quote(v), first)})
 					continue
 				}
 				seen[v] = l
@@ -169,11 +169,11 @@ func readHeader(cr *csv.Reader, header []string) ([]string, []*FieldError) {
 		case key == "":
 			errs = append(errs, &FieldError{Line: l, Column: c, Err: errors.New("empty column name")})
 		case at[key] > 0:
-			errs = append(errs, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("column %q appears twice (first as column %d)", key, at[key])})
+			errs = append(errs, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("column %s appears twice (first as column %d)", store.Quote(key), at[key])})
 		case key == "name" || slices.Contains(Columns, key) || slices.Contains(store.AttrNames(store.KindDevice), key):
 		case strings.HasPrefix(key, store.FieldPrefix) && store.ValidName(strings.TrimPrefix(key, store.FieldPrefix)) == nil:
 		default:
-			errs = append(errs, &FieldError{Line: l, Column: c, Err: fmt.Errorf("unknown column %q; columns are %s, and fields.NAME for custom fields", h, strings.Join(Columns, ","))})
+			errs = append(errs, &FieldError{Line: l, Column: c, Err: fmt.Errorf("unknown column %s; columns are %s, and fields.NAME for custom fields", store.Quote(h), strings.Join(Columns, ","))})
 		}
 		at[key] = i + 1
 		cols[i] = key

@@ -136,3 +136,60 @@ func TestPlanImportMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLongInputIsNotEchoedWhole: an error about a 10 MB cell, header or
+// expression quotes a piece of it, not all of it.
+func TestLongInputIsNotEchoedWhole(t *testing.T) {
+	long := strings.Repeat("x", 10<<20)
+	for name, in := range map[string]string{
+		"tag":    "name,ip,tags\nsw1,10.0.0.1,ok;" + long + "!\n",
+		"port":   "name,ip,port\nsw1,10.0.0.1," + long + "\n",
+		"header": "name,ip," + long + "\n",
+		"field":  "name,ip,fields." + long + "!\n",
+	} {
+		_, err := ReadCSV("x.csv", strings.NewReader(in))
+		if err == nil || len(err.Error()) > 1000 {
+			t.Errorf("%s: %d bytes: %.300v", name, len(err.Error()), err)
+		}
+	}
+	for _, src := range []string{
+		long + " == 1",
+		`name == "` + long,
+		`name == "a" && ` + long + ` > 1`,
+		`name matches "` + strings.Repeat("(", 1000) + `"`,
+	} {
+		_, err := Compile(src)
+		if err == nil || len(err.Error()) > 500 {
+			t.Errorf("%d bytes: %.300v", len(err.Error()), err)
+		}
+	}
+}
+
+// TestExprErrorWindow: a long line is shown around the fault, and the caret
+// still points at it; control characters do not reach the terminal.
+func TestExprErrorWindow(t *testing.T) {
+	src := `name == "a" && ` + strings.Repeat("z", 200) + ` > 1 && site = "x"`
+	_, err := Compile(src)
+	var ee *ExprError
+	if !errors.As(err, &ee) {
+		t.Fatalf("%v", err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%q", err)
+	}
+	caret := strings.Index(lines[2], "^")
+	shown := []rune(lines[1])
+	if caret < 0 || caret >= len(shown) || len(shown) > snippetMax+4 {
+		t.Fatalf("caret at %d of %q", caret, lines[1])
+	}
+	// The caret points where the source's column is.
+	want := []rune(src)[ee.Column-1]
+	if shown[caret] != want {
+		t.Errorf("caret under %q, want %q:\n%s", shown[caret], want, err)
+	}
+	_, err = Compile("name == \x1b[2J")
+	if strings.ContainsRune(err.Error(), 0x1b) {
+		t.Errorf("ESC in %q", err)
+	}
+}

@@ -115,7 +115,7 @@ var attrs = map[Kind][]Attr{
 			Set: func(e Entity, v string) error {
 				n, err := strconv.Atoi(v)
 				if err != nil || n < 0 {
-					return invalidf("max-sessions %q is not a number of 0 or more", v)
+					return invalidf("max-sessions %s is not a number of 0 or more", Quote(v))
 				}
 				e.(*Site).MaxSessions = n
 				return nil
@@ -174,7 +174,7 @@ func SetAttr(e Entity, key, value string) error {
 	if d, ok := e.(*Device); ok && strings.HasPrefix(key, FieldPrefix) {
 		name := strings.TrimPrefix(key, FieldPrefix)
 		if err := ValidName(name); err != nil {
-			return fmt.Errorf("field %q: %w", name, err)
+			return fmt.Errorf("field %s: %w", Quote(name), err)
 		}
 		if value == "" {
 			delete(d.Fields, name)
@@ -194,7 +194,7 @@ func SetAttr(e Entity, key, value string) error {
 			return nil
 		}
 	}
-	return invalidf("a %s has no field %q (fields: %s)", e.Kind(), key, strings.Join(AttrNames(e.Kind()), ", "))
+	return invalidf("a %s has no field %s (fields: %s)", e.Kind(), Quote(key), strings.Join(AttrNames(e.Kind()), ", "))
 }
 
 // GetAttr reads the field key of e.
@@ -284,7 +284,7 @@ func Ensure(t *Tx, e Entity) ([]string, error) {
 			}
 		}
 		if err := Put(t, n); err != nil {
-			return nil, fmt.Errorf("create %s %q: %w", k, name, err)
+			return nil, fmt.Errorf("create %s %s: %w", k, Quote(name), err)
 		}
 		created = append(created, fmt.Sprintf("%s %s", k, name))
 	}

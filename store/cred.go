@@ -67,7 +67,7 @@ func validateCred(c *Credential) error {
 		return fmt.Errorf("credential %s: %w", c.Name, invalidf("the user name holds control characters"))
 	}
 	if !slices.Contains(CredKinds, c.Kind) {
-		return fmt.Errorf("credential %s: %w", c.Name, invalidf("kind %q is not one of password, key, agent", c.Kind))
+		return fmt.Errorf("credential %s: %w", c.Name, invalidf("kind %s is not one of password, key, agent", Quote(string(c.Kind))))
 	}
 	if c.NeedsSecret() != (len(c.Sealed) > 0) {
 		return fmt.Errorf("credential %s: %w", c.Name, invalidf("a %s credential must have a sealed secret exactly when it needs one", c.Kind))
@@ -81,11 +81,11 @@ func (t *Tx) creds() *bolt.Bucket { return t.tx.Bucket(bucketCred) }
 func (t *Tx) Cred(name string) (*Credential, error) {
 	raw := t.creds().Get([]byte(name))
 	if raw == nil {
-		return nil, fmt.Errorf("credential %q: %w", name, ErrNotFound)
+		return nil, fmt.Errorf("credential %s: %w", Quote(name), ErrNotFound)
 	}
 	var c Credential
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return nil, fmt.Errorf("store: decode credential %q: %w", name, err)
+		return nil, fmt.Errorf("store: decode credential %s: %w", Quote(name), err)
 	}
 	return &c, nil
 }
@@ -96,7 +96,7 @@ func (t *Tx) Creds() ([]*Credential, error) {
 	err := t.creds().ForEach(func(k, v []byte) error {
 		var c Credential
 		if err := json.Unmarshal(v, &c); err != nil {
-			return fmt.Errorf("store: decode credential %q: %w", k, err)
+			return fmt.Errorf("store: decode credential %s: %w", Quote(string(k)), err)
 		}
 		out = append(out, &c)
 		return nil
@@ -121,7 +121,7 @@ func (t *Tx) PutCred(c *Credential) error {
 	c.Updated = t.now
 	raw, err := json.Marshal(c)
 	if err != nil {
-		return fmt.Errorf("store: encode credential %q: %w", c.Name, err)
+		return fmt.Errorf("store: encode credential %s: %w", Quote(c.Name), err)
 	}
 	t.changed = true
 	return t.creds().Put([]byte(c.Name), raw)
@@ -176,8 +176,8 @@ func (t *Tx) RemoveCred(name string, force bool) ([]string, error) {
 		}
 	}
 	if len(users) > 0 && !force {
-		return names, fmt.Errorf("credential %q is preferred by %s: %w; --force detaches them",
-			name, describeRefs(refsOf(KindDevice, names, "cred")), ErrInUse)
+		return names, fmt.Errorf("credential %s is preferred by %s: %w; --force detaches them",
+			Quote(name), describeRefs(refsOf(KindDevice, names, "cred")), ErrInUse)
 	}
 	for _, d := range users {
 		d.Cred = ""
@@ -214,7 +214,7 @@ func (t *Tx) ResealCred(name string, sealed []byte) error {
 	}
 	raw, err := json.Marshal(c)
 	if err != nil {
-		return fmt.Errorf("store: encode credential %q: %w", c.Name, err)
+		return fmt.Errorf("store: encode credential %s: %w", Quote(c.Name), err)
 	}
 	t.changed = true
 	return t.creds().Put([]byte(c.Name), raw)

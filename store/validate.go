@@ -54,12 +54,12 @@ func validateDevice(d *Device) error {
 	}
 	for _, t := range d.Tags {
 		if err := ValidName(t); err != nil {
-			return fmt.Errorf("device %s tag %q: %w", d.Name, t, err)
+			return fmt.Errorf("device %s tag %s: %w", d.Name, Quote(t), err)
 		}
 	}
 	for k := range d.Fields {
 		if err := ValidName(k); err != nil {
-			return fmt.Errorf("device %s field %q: %w", d.Name, k, err)
+			return fmt.Errorf("device %s field %s: %w", d.Name, Quote(k), err)
 		}
 	}
 	if err := checkJump(d.Jump); err != nil {
@@ -85,7 +85,7 @@ func ValidName(s string) error {
 	case len(s) > 253:
 		return invalidf("longer than 253 characters")
 	case !nameRE.MatchString(s):
-		return invalidf("%q must start with a letter or digit and hold only letters, digits and . _ : / + @ -", s)
+		return invalidf("%s must start with a letter or digit and hold only letters, digits and . _ : / + @ -", Quote(s))
 	}
 	return nil
 }
@@ -104,15 +104,15 @@ func ParseAddress(s string) (string, error) {
 	// Something made only of digits and dots, or holding a colon, was meant
 	// as an IP address; do not let it pass as a host name.
 	if strings.Contains(s, ":") || strings.Trim(s, "0123456789.") == "" {
-		return "", invalidf("%q is not a valid IP address", s)
+		return "", invalidf("%s is not a valid IP address", Quote(s))
 	}
 	name := strings.TrimSuffix(s, ".")
 	if len(name) > 253 {
-		return "", invalidf("host name %q is longer than 253 characters", s)
+		return "", invalidf("host name %s is longer than 253 characters", Quote(s))
 	}
 	for _, label := range strings.Split(name, ".") {
 		if !hostLabelRE.MatchString(label) {
-			return "", invalidf("%q is neither an IP address nor a valid host name", s)
+			return "", invalidf("%s is neither an IP address nor a valid host name", Quote(s))
 		}
 	}
 	return strings.ToLower(name), nil
@@ -125,7 +125,7 @@ func ParsePort(s string) (int, error) {
 	}
 	p, err := strconv.Atoi(s)
 	if err != nil || p < 1 || p > 65535 {
-		return 0, invalidf("port %q is not a number between 1 and 65535", s)
+		return 0, invalidf("port %s is not a number between 1 and 65535", Quote(s))
 	}
 	return p, nil
 }
@@ -140,7 +140,7 @@ func ParseStatus(s string) (string, error) {
 			return st, nil
 		}
 	}
-	return "", invalidf("status %q is not one of %s", s, strings.Join(Statuses, ", "))
+	return "", invalidf("status %s is not one of %s", Quote(s), strings.Join(Statuses, ", "))
 }
 
 // ParseTags splits a tag list on ';' (the CSV form) or ',' and checks each.
@@ -153,7 +153,7 @@ func ParseTags(s string) ([]string, error) {
 			continue
 		}
 		if err := ValidName(t); err != nil {
-			return nil, fmt.Errorf("tag %q: %w", t, err)
+			return nil, fmt.Errorf("tag %s: %w", Quote(t), err)
 		}
 		seen[t] = true
 		tags = append(tags, t)
@@ -169,7 +169,7 @@ func ParseBool(s string) (bool, error) {
 	case "no", "false", "off", "0", "n", "":
 		return false, nil
 	}
-	return false, invalidf("%q is not yes or no", s)
+	return false, invalidf("%s is not yes or no", Quote(s))
 }
 
 func checkHostKey(s string) error {
@@ -178,7 +178,7 @@ func checkHostKey(s string) error {
 			return nil
 		}
 	}
-	return invalidf("%q is not check or ignore", s)
+	return invalidf("%s is not check or ignore", Quote(s))
 }
 
 // checkJump accepts a device name or user@host:port.
@@ -211,7 +211,7 @@ func ParseJump(s string) (Jump, error) {
 	if i := strings.LastIndex(rest, "@"); i >= 0 {
 		j.User, rest = rest[:i], rest[i+1:]
 		if j.User == "" {
-			return Jump{}, invalidf("jump %q has an empty user", s)
+			return Jump{}, invalidf("jump %s has an empty user", Quote(s))
 		}
 	}
 	host, port := rest, "22"
@@ -220,11 +220,11 @@ func ParseJump(s string) (Jump, error) {
 	}
 	addr, err := ParseAddress(host)
 	if err != nil {
-		return Jump{}, fmt.Errorf("jump %q: %w", s, err)
+		return Jump{}, fmt.Errorf("jump %s: %w", Quote(s), err)
 	}
 	j.Host = addr
 	if j.Port, err = ParsePort(port); err != nil {
-		return Jump{}, fmt.Errorf("jump %q: %w", s, err)
+		return Jump{}, fmt.Errorf("jump %s: %w", Quote(s), err)
 	}
 	return j, nil
 }
