@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,6 +25,35 @@ const FileName = "vc.db"
 // DefaultLockTimeout bounds how long an operation waits for another process
 // to release the file.
 const DefaultLockTimeout = 5 * time.Second
+
+// LockTimeoutEnv is the environment variable that sets Options.LockTimeout.
+const LockTimeoutEnv = "VC_LOCK_TIMEOUT"
+
+// ParseLockTimeout reads the value of VC_LOCK_TIMEOUT: a Go duration above
+// zero, such as 10s, 500ms or 1m30s; empty (unset) is DefaultLockTimeout.
+// A bare number is refused rather than guessed at: 1 could be meant as a
+// second or a millisecond, and a wrong guess shows only as a wait too
+// short or too long. The error is ErrInvalid and names the variable.
+func ParseLockTimeout(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return DefaultLockTimeout, nil
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		if _, err := time.ParseDuration(s + "s"); err == nil {
+			return 0, invalidf("%s=%s has no unit; write %ss if you mean seconds (units: ms, s, m, h)", LockTimeoutEnv, Quote(s), s)
+		}
+		return 0, invalidf("%s=%s has no unit; give a duration such as 10s, 500ms or 2m", LockTimeoutEnv, Quote(s))
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, invalidf("%s=%s is not a duration; give a number and a unit, such as 10s, 500ms or 2m", LockTimeoutEnv, Quote(s))
+	}
+	if d <= 0 {
+		return 0, invalidf("%s=%s must be more than zero; unset it for the default of %s", LockTimeoutEnv, Quote(s), DefaultLockTimeout)
+	}
+	return d, nil
+}
 
 // Store is a handle on the store file; it holds no open file.
 type Store struct {
@@ -188,7 +219,7 @@ func (s *Store) open(ctx context.Context, readOnly bool) (*bolt.DB, error) {
 		timeout := max(time.Until(deadline), time.Millisecond)
 		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly, OpenFile: openFile})
 		if errors.Is(err, berrors.ErrTimeout) {
-			return nil, fmt.Errorf("%w: another vc process held %s for %s; try again when it finishes (VC_LOCK_TIMEOUT raises the wait)", ErrBusy, s.path, wait.Round(time.Millisecond))
+			return nil, fmt.Errorf("%w: another vc process held %s for %s; try again when it finishes (%s raises the wait)", ErrBusy, s.path, wait.Round(time.Millisecond), LockTimeoutEnv)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("store: open %s: %w", s.path, err)
