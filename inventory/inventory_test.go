@@ -193,3 +193,35 @@ func TestExprErrorWindow(t *testing.T) {
 		t.Errorf("ESC in %q", err)
 	}
 }
+
+// TestReadCSVQuotes: a quote that is never closed is reported where it
+// opened, not at the end of the file where the reader gave up; stray
+// quotes say how to write one.
+func TestReadCSVQuotes(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"unclosed", "name,ip,site\nsw1,10.0.0.1,usa\nsw2,10.0.0.2,\"usa\nsw3,10.0.0.3,emea\nsw4,10.0.0.4,emea\n",
+			`line 3, column 14 (site): this " opens a quoted field that is never closed`},
+		{"unclosed after a multi-line field", "name,ip,fields.note\nsw1,10.0.0.1,\"two\nlines\"\nsw2,\"10.0.0.2,x\nsw3,10.0.0.3,y\n",
+			`line 4, column 5 (ip): this " opens a quoted field that is never closed`},
+		{"unclosed after doubled quotes", "name,ip,fields.note\nsw1,10.0.0.1,\"say \"\"hi\"\"\nsw2,10.0.0.2,x\n",
+			`line 2, column 14 (fields.note): this " opens`},
+		{"unclosed in the header", "name,\"ip\nsw1,10.0.0.1\n",
+			`line 1, column 6: this " opens a quoted field that is never closed`},
+		{"CRLF", "name,ip\r\nsw1,10.0.0.1\r\n\"sw2,10.0.0.2\r\n",
+			`line 3, column 1 (name): this " opens`},
+		{"bare", "name,ip,fields.note\nsw1,10.0.0.1,5\" rack\n",
+			`line 2, column 15: a " inside a field that is not quoted; quote the whole field and double the " (5" rack is written "5"" rack")`},
+		{"extraneous", "name,ip,fields.note\nsw1,10.0.0.1,\"5\" rack\"\n",
+			`line 2, column 16: a quoted field goes on after its closing "; write a " that belongs to the text as "" (5" rack`},
+	} {
+		_, err := ReadCSV("x.csv", strings.NewReader(c.in))
+		var ie *ImportError
+		if !errors.As(err, &ie) || len(ie.Errors) != 1 {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got := ie.Errors[0].Error(); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+		}
+	}
+}
