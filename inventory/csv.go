@@ -138,7 +138,12 @@ func ReadCSV(name string, r io.Reader) ([]Row, error) {
 				continue
 			}
 			if err := store.SetAttr(row.Device, key, v); err != nil {
-				ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: errors.Unwrap(err)})
+				// The line and column name the record and the field.
+				var ae *store.AttrError
+				if errors.As(err, &ae) {
+					err = ae.Err
+				}
+				ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: err})
 			}
 		}
 		rows = append(rows, row)

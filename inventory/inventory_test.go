@@ -216,12 +216,43 @@ func TestReadCSVQuotes(t *testing.T) {
 	} {
 		_, err := ReadCSV("x.csv", strings.NewReader(c.in))
 		var ie *ImportError
-		if !errors.As(err, &ie) || len(ie.Errors) != 1 {
+		if !errors.As(err, &ie) {
 			t.Errorf("%s: %v", c.name, err)
 			continue
 		}
-		if got := ie.Errors[0].Error(); !strings.HasPrefix(got, c.want) {
+		// The quote's is the last error: the reader stops there.
+		if got := ie.Errors[len(ie.Errors)-1].Error(); !strings.HasPrefix(got, c.want) {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+		}
+	}
+}
+
+// TestReadCSVRefusesWhatCannotBeStored: a control character, a byte that is
+// not UTF-8 or an oversized value is reported on its line and column, and
+// the whole file is refused.
+func TestReadCSVRefusesWhatCannotBeStored(t *testing.T) {
+	in := "name,ip,fields.owner,fields.rack\n" +
+		"sw1,10.0.0.1,noc,r1\n" +
+		"sw2,10.0.0.2,n\x1boc,r2\n" +
+		"sw3,10.0.0.3,caf\xe9,\"r\x00\"\n" +
+		"sw4,10.0.0.4," + strings.Repeat("x", 5000) + ",r4\n"
+	rows, err := ReadCSV("x.csv", strings.NewReader(in))
+	var ie *ImportError
+	if !errors.As(err, &ie) || rows != nil {
+		t.Fatalf("want an ImportError and no rows, got %d rows, %v", len(rows), err)
+	}
+	want := []string{
+		`line 3, column 14 (fields.owner): character 2 is the control character '\x1b'; tabs, newlines and other control characters are not allowed`,
+		`line 4, column 14 (fields.owner): character 4 (byte 4) is not UTF-8; save the file as UTF-8`,
+		`line 4, column 19 (fields.rack): character 2 is the control character '\x00'`,
+		`line 5, column 14 (fields.owner): 5000 bytes, more than the 4096 allowed`,
+	}
+	if len(ie.Errors) != len(want) {
+		t.Fatalf("errors: %v", err)
+	}
+	for i, w := range want {
+		if got := ie.Errors[i].Error(); !strings.HasPrefix(got, w) {
+			t.Errorf("error %d:\n got %s\nwant %s", i, got, w)
 		}
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
-	"unicode"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -63,8 +61,11 @@ func validateCred(c *Credential) error {
 	if c.User == "" {
 		return fmt.Errorf("credential %s: %w", c.Name, invalidf("no user"))
 	}
-	if strings.IndexFunc(c.User, unicode.IsControl) >= 0 {
-		return fmt.Errorf("credential %s: %w", c.Name, invalidf("the user name holds control characters"))
+	if err := checkText(c.User, MaxNameLen); err != nil {
+		return fmt.Errorf("credential %s user: %w", c.Name, err)
+	}
+	if err := checkText(c.KeyFile, MaxTextLen); err != nil {
+		return fmt.Errorf("credential %s key file: %w", c.Name, err)
 	}
 	if !slices.Contains(CredKinds, c.Kind) {
 		return fmt.Errorf("credential %s: %w", c.Name, invalidf("kind %s is not one of password, key, agent", Quote(string(c.Kind))))

@@ -34,3 +34,30 @@ func (e *invalidError) Is(target error) bool { return target == ErrInvalid }
 func invalidf(format string, args ...any) error {
 	return &invalidError{fmt.Sprintf(format, args...)}
 }
+
+// AttrError is a bad value for one field of one record. It reads as
+// "device sw1 ip: ...", or "ip: ..." while the record has no name yet, and
+// is whatever its Err is to errors.Is.
+type AttrError struct {
+	Kind Kind
+	// Name is the record's name; "" if it has none yet.
+	Name string
+	// Attr is the field, as users write it: ip, tags, fields.rack.
+	Attr string
+	Err  error
+}
+
+func (e *AttrError) Error() string {
+	// The field comes from the user too: a bad custom field's name may be
+	// long, or hold what a terminal would act on.
+	attr := e.Attr
+	if len(attr) > quoteMax || checkText(attr, quoteMax) != nil {
+		attr = Quote(attr)
+	}
+	if e.Name == "" {
+		return fmt.Sprintf("%s: %v", attr, e.Err)
+	}
+	return fmt.Sprintf("%s %s %s: %v", e.Kind, e.Name, attr, e.Err)
+}
+
+func (e *AttrError) Unwrap() error { return e.Err }
