@@ -57,6 +57,15 @@ func (e *ImportError) Error() string {
 	return b.String()
 }
 
+// Unwrap gives the faults, so that errors.Is and errors.As see them.
+func (e *ImportError) Unwrap() []error {
+	errs := make([]error, len(e.Errors))
+	for i, fe := range e.Errors {
+		errs[i] = fe
+	}
+	return errs
+}
+
 func plural(w string, n int) string {
 	if n == 1 {
 		return w
@@ -71,6 +80,22 @@ type Row struct {
 	Device *store.Device
 	// Set lists the attributes the file gave, in header order.
 	Set []string
+
+	// file and cells say where the row came from, for the faults that
+	// PlanImport finds: cells[i] is where Set[i] is.
+	file  string
+	cells []cell
+}
+
+// cell is a position in a file: 1-based line, and column in bytes.
+type cell struct{ line, column int }
+
+// where says where the row gave attribute key, if it did.
+func (r Row) where(key string) (line, column int) {
+	if i := slices.Index(r.Set, key); i >= 0 && i < len(r.cells) {
+		return r.cells[i].line, r.cells[i].column
+	}
+	return r.Line, 0
 }
 
 // ReadCSV reads a device CSV. It checks every row and returns all faults
@@ -116,10 +141,11 @@ func ReadCSV(name string, r io.Reader) ([]Row, error) {
 			return nil, csvError(ierr, err, data, cols)
 		}
 		line, _ := cr.FieldPos(0)
-		row := Row{Line: line, Device: store.NewDevice(""), Set: cols}
+		row := Row{Line: line, Device: store.NewDevice(""), Set: cols, file: name, cells: make([]cell, len(cols))}
 		for i, key := range cols {
 			v := strings.TrimSpace(rec[i])
 			l, c := cr.FieldPos(i)
+			row.cells[i] = cell{l, c}
 			if key == "name" {
 				if v == "" {
 					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: errors.New("missing device name")})

@@ -256,3 +256,50 @@ func TestReadCSVRefusesWhatCannotBeStored(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanImportRefusesPlatformsWithoutDriver: a platform the file would
+// create and vc has no driver for is reported once, on the first row that
+// names it, with the driver meant; nothing is planned.
+func TestPlanImportRefusesPlatformsWithoutDriver(t *testing.T) {
+	drivers := []string{"arista_eos", "cisco_ios", "cisco_nxos", "cisco_xe", "cisco_xr", "generic", "juniper_junos", "linux"}
+	st, err := store.Open(t.TempDir(), store.Options{KnownPlatforms: drivers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "name,ip,platform\n" +
+		"sw1,10.0.0.1,cisco_ios\n" +
+		"sw2,10.0.0.2,ios\n" +
+		"sw3,10.0.0.3,ios\n" +
+		"sw4,10.0.0.4,  eos\n" +
+		"sw5,10.0.0.5,cisco_xe\n"
+	rows, err := ReadCSV("x.csv", strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.View(t.Context(), func(tx *store.Tx) error {
+		p, err := PlanImport(tx, rows)
+		if p != nil {
+			t.Errorf("a plan despite the faults: %s", p.Summary())
+		}
+		return err
+	})
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		t.Fatalf("want an ImportError, got %v", err)
+	}
+	want := []string{
+		`line 3, column 14 (platform): platform "ios" has no driver in vc (did you mean cisco_ios?); add it first with platform add ios if it is your own; 2 rows name it`,
+		`line 5, column 14 (platform): platform "eos" has no driver in vc (did you mean arista_eos?); add it first with platform add eos if it is your own`,
+	}
+	if len(ie.Errors) != len(want) {
+		t.Fatalf("errors: %v", err)
+	}
+	for i, w := range want {
+		if got := ie.Errors[i].Error(); got != w {
+			t.Errorf("error %d:\n got %s\nwant %s", i, got, w)
+		}
+	}
+	if !strings.HasPrefix(err.Error(), "x.csv: 2 errors, nothing imported") || !errors.Is(err, store.ErrNoDriver) {
+		t.Errorf("%v", err)
+	}
+}

@@ -269,13 +269,31 @@ func NewDevice(name string) *Device {
 	return &Device{Name: name, Port: 22, Status: Statuses[0]}
 }
 
+// CheckImpliedPlatform checks a platform that a device names, before the
+// platform is created for it: the store must have it already, or vc must
+// have a driver for it (Options.KnownPlatforms), or else it is a
+// *NoDriverError that suggests the driver meant. A platform without a
+// driver is still added on purpose, with platform add; a device then uses
+// the generic driver.
+func (t *Tx) CheckImpliedPlatform(name string) error {
+	if name == "" || t.known == nil || t.Has(KindPlatform, name) || slices.Contains(t.known, name) {
+		return nil
+	}
+	return &NoDriverError{Platform: name, Suggestions: Suggest(name, t.known), Known: t.known}
+}
+
 // Ensure creates the records e refers to that do not exist yet, and returns
 // what it created ("site usa"). A device without a vendor takes its
-// platform's.
+// platform's. A platform a device implies must pass CheckImpliedPlatform.
 func Ensure(t *Tx, e Entity) ([]string, error) {
-	if d, ok := e.(*Device); ok && d.Vendor == "" && d.Platform != "" {
-		if p, err := Get[Platform](t, d.Platform); err == nil {
-			d.Vendor = p.Vendor
+	if d, ok := e.(*Device); ok {
+		if err := t.CheckImpliedPlatform(d.Platform); err != nil {
+			return nil, err
+		}
+		if d.Vendor == "" && d.Platform != "" {
+			if p, err := Get[Platform](t, d.Platform); err == nil {
+				d.Vendor = p.Vendor
+			}
 		}
 	}
 	var created []string

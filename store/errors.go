@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors; callers test them with errors.Is.
@@ -22,6 +23,9 @@ var (
 	ErrNotStore = errors.New("not a vc store")
 	// ErrInvalid means a value failed validation.
 	ErrInvalid = errors.New("invalid value")
+	// ErrNoDriver means a device names a platform that the store does not
+	// have and vc has no driver for; it comes as a *NoDriverError.
+	ErrNoDriver = errors.New("platform has no driver")
 )
 
 // invalidError is a validation failure: it reads as its message alone but
@@ -61,3 +65,38 @@ func (e *AttrError) Error() string {
 }
 
 func (e *AttrError) Unwrap() error { return e.Err }
+
+// NoDriverError is a device naming a platform that the store does not have
+// and vc has no driver for, which is more often a typo than a platform of
+// the user's own. It is ErrNoDriver and ErrInvalid to errors.Is.
+type NoDriverError struct {
+	Platform string
+	// Suggestions are the drivers it was probably meant to be, best first.
+	Suggestions []string
+	// Known lists the drivers, for a message without suggestions.
+	Known []string
+}
+
+func (e *NoDriverError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "platform %s has no driver in vc", Quote(e.Platform))
+	switch {
+	case len(e.Suggestions) > 0:
+		fmt.Fprintf(&b, " (did you mean %s?)", orList(e.Suggestions))
+	case len(e.Known) > 0:
+		fmt.Fprintf(&b, " (drivers: %s)", strings.Join(e.Known, ", "))
+	}
+	// The name passed ValidName: it is short, and safe to print as is.
+	fmt.Fprintf(&b, "; add it first with platform add %s if it is your own", e.Platform)
+	return b.String()
+}
+
+func (e *NoDriverError) Is(target error) bool { return target == ErrNoDriver || target == ErrInvalid }
+
+// orList joins a, b and c as "a, b or c".
+func orList(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}

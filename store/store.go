@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +62,7 @@ type Store struct {
 	path        string
 	lockTimeout time.Duration
 	now         func() time.Time
+	known       []string
 	hooks       hooks
 }
 
@@ -84,6 +86,11 @@ type Options struct {
 	LockTimeout time.Duration
 	// Now overrides the clock, for tests.
 	Now func() time.Time
+	// KnownPlatforms lists the platforms vc has a driver for; the console
+	// passes engine.PlatformNames(), which the store cannot import. A
+	// device may name a platform the store does not have yet only if it
+	// is one of these (see Tx.CheckImpliedPlatform); nil lets it name any.
+	KnownPlatforms []string
 }
 
 // Open prepares the vc home directory (mode 0700) and returns a handle on
@@ -101,7 +108,7 @@ func Open(dir string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("store: restrict home %s: %w", dir, err)
 	}
 	removeAbandonedTemps(dir)
-	s := &Store{dir: dir, path: filepath.Join(dir, FileName), lockTimeout: o.LockTimeout, now: o.Now}
+	s := &Store{dir: dir, path: filepath.Join(dir, FileName), lockTimeout: o.LockTimeout, now: o.Now, known: slices.Clone(o.KnownPlatforms)}
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
 	}
@@ -139,7 +146,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 			if v != SchemaVersion {
 				return errNeedsMigration
 			}
-			return fn(&Tx{tx: btx, now: s.now()})
+			return fn(&Tx{tx: btx, now: s.now(), known: s.known})
 		})
 		cerr := db.Close()
 		if errors.Is(err, errNeedsMigration) && attempt == 0 {
@@ -170,7 +177,7 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		if err := migrate(btx, s.now()); err != nil {
 			return err
 		}
-		tx := &Tx{tx: btx, now: s.now(), writable: true}
+		tx := &Tx{tx: btx, now: s.now(), writable: true, known: s.known}
 		if err := fn(tx); err != nil {
 			return err
 		}

@@ -16,6 +16,8 @@ type Tx struct {
 	now      time.Time
 	writable bool
 	changed  bool
+	// known are the platforms with a driver: Options.KnownPlatforms.
+	known []string
 }
 
 // Now is the transaction's clock reading, shared by every record it stamps.
