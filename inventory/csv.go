@@ -57,6 +57,15 @@ func (e *ImportError) Error() string {
 	return b.String()
 }
 
+// Unwrap gives the faults, so that errors.Is and errors.As see them.
+func (e *ImportError) Unwrap() []error {
+	errs := make([]error, len(e.Errors))
+	for i, fe := range e.Errors {
+		errs[i] = fe
+	}
+	return errs
+}
+
 func plural(w string, n int) string {
 	if n == 1 {
 		return w
@@ -71,6 +80,22 @@ type Row struct {
 	Device *store.Device
 	// Set lists the attributes the file gave, in header order.
 	Set []string
+
+	// file and cells say where the row came from, for the faults that
+	// PlanImport finds: cells[i] is where Set[i] is.
+	file  string
+	cells []cell
+}
+
+// cell is a position in a file: 1-based line, and column in bytes.
+type cell struct{ line, column int }
+
+// where says where the row gave attribute key, if it did.
+func (r Row) where(key string) (line, column int) {
+	if i := slices.Index(r.Set, key); i >= 0 && i < len(r.cells) {
+		return r.cells[i].line, r.cells[i].column
+	}
+	return r.Line, 0
 }
 
 // ReadCSV reads a device CSV. It checks every row and returns all faults
@@ -92,7 +117,7 @@ func ReadCSV(name string, r io.Reader) ([]Row, error) {
 		return nil, ierr
 	}
 	if err != nil {
-		return nil, csvError(ierr, err)
+		return nil, csvError(ierr, err, data, nil)
 	}
 	header = slices.Clone(header)
 	cols, herrs := readHeader(cr, header)
@@ -113,13 +138,14 @@ func ReadCSV(name string, r io.Reader) ([]Row, error) {
 				ierr.Errors = append(ierr.Errors, &FieldError{Line: pe.StartLine, Err: fmt.Errorf("%d fields, but the header has %d", len(rec), len(header))})
 				continue
 			}
-			return nil, csvError(ierr, err)
+			return nil, csvError(ierr, err, data, cols)
 		}
 		line, _ := cr.FieldPos(0)
-		row := Row{Line: line, Device: store.NewDevice(""), Set: cols}
+		row := Row{Line: line, Device: store.NewDevice(""), Set: cols, file: name, cells: make([]cell, len(cols))}
 		for i, key := range cols {
 			v := strings.TrimSpace(rec[i])
 			l, c := cr.FieldPos(i)
+			row.cells[i] = cell{l, c}
 			if key == "name" {
 				if v == "" {
 					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: errors.New("missing device name")})
@@ -130,7 +156,7 @@ func ReadCSV(name string, r io.Reader) ([]Row, error) {
 					continue
 				}
 				if first, dup := seen[v]; dup {
-					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("duplicate device name %q (first on line %d)", v, first)})
+					ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("duplicate device name %s (first on line %d)", store.Quote(v), first)})
 					continue
 				}
 				seen[v] = l
@@ -138,7 +164,12 @@ func ReadCSV(name string, r io.Reader) ([]Row, error) {
 				continue
 			}
 			if err := store.SetAttr(row.Device, key, v); err != nil {
-				ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: errors.Unwrap(err)})
+				// The line and column name the record and the field.
+				var ae *store.AttrError
+				if errors.As(err, &ae) {
+					err = ae.Err
+				}
+				ierr.Errors = append(ierr.Errors, &FieldError{Line: l, Column: c, Field: key, Err: err})
 			}
 		}
 		rows = append(rows, row)
@@ -149,13 +180,88 @@ func ReadCSV(name string, r io.Reader) ([]Row, error) {
 	return rows, nil
 }
 
-func csvError(ierr *ImportError, err error) error {
+// quoteExample shows how a quote is written inside a field.
+const quoteExample = `5" rack is written "5"" rack"`
+
+// csvError turns a fault of the CSV reader into one of ierr's errors. data
+// is the file, cols the header's columns (nil while reading the header).
+func csvError(ierr *ImportError, err error, data []byte, cols []string) error {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		ierr.Errors = append(ierr.Errors, &FieldError{Line: pe.Line, Column: pe.Column, Err: pe.Err})
-		return ierr
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("read %s: %w", ierr.File, err)
 	}
-	return fmt.Errorf("read %s: %w", ierr.File, err)
+	fe := &FieldError{Line: pe.Line, Column: pe.Column, Err: pe.Err}
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote):
+		// The reader reports a quote that is never closed where it gave
+		// up, at the end of the file; what needs fixing is where it
+		// opened.
+		if line, col, field, ok := openQuote(data, pe.StartLine); ok {
+			fe = &FieldError{Line: line, Column: col, Err: fmt.Errorf(`this " opens a quoted field that is never closed, so the rest of the file was read into it; close it, or write a " that belongs to the text as "" (%s)`, quoteExample)}
+			if field < len(cols) {
+				fe.Field = cols[field]
+			}
+		} else {
+			fe.Err = fmt.Errorf(`a quoted field goes on after its closing "; write a " that belongs to the text as "" (%s)`, quoteExample)
+		}
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		fe.Err = fmt.Errorf(`a " inside a field that is not quoted; quote the whole field and double the " (%s)`, quoteExample)
+	}
+	ierr.Errors = append(ierr.Errors, fe)
+	return ierr
+}
+
+// openQuote finds, in the record that starts on line start of data, the
+// quote that opens a field and is never closed, as encoding/csv reads
+// them: where it is (1-based line, and column in bytes) and which field of
+// the record it opens. ok is false if the record has no such quote.
+func openQuote(data []byte, start int) (line, col, field int, ok bool) {
+	i := 0
+	for range start - 1 {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			return 0, 0, 0, false
+		}
+		i += j + 1
+	}
+	line, col = start, 1
+	for field = 0; ; field++ {
+		if i < len(data) && data[i] == '"' {
+			openLine, openCol := line, col
+			i, col = i+1, col+1
+			closed := false
+			for i < len(data) && !closed {
+				c := data[i]
+				i, col = i+1, col+1
+				switch {
+				case c == '\n':
+					line, col = line+1, 1
+				case c == '"' && i < len(data) && data[i] == '"':
+					i, col = i+1, col+1
+				case c == '"':
+					closed = true
+				}
+			}
+			if !closed {
+				return openLine, openCol, field, true
+			}
+			if i < len(data) && data[i] == ',' {
+				i, col = i+1, col+1
+				continue
+			}
+			// The record ends here, or the field goes on after its
+			// closing quote: either way not a quote left open.
+			return 0, 0, 0, false
+		}
+		for i < len(data) && data[i] != ',' && data[i] != '\n' {
+			i, col = i+1, col+1
+		}
+		if i < len(data) && data[i] == ',' {
+			i, col = i+1, col+1
+			continue
+		}
+		return 0, 0, 0, false
+	}
 }
 
 func readHeader(cr *csv.Reader, header []string) ([]string, []*FieldError) {
@@ -169,11 +275,11 @@ func readHeader(cr *csv.Reader, header []string) ([]string, []*FieldError) {
 		case key == "":
 			errs = append(errs, &FieldError{Line: l, Column: c, Err: errors.New("empty column name")})
 		case at[key] > 0:
-			errs = append(errs, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("column %q appears twice (first as column %d)", key, at[key])})
+			errs = append(errs, &FieldError{Line: l, Column: c, Field: key, Err: fmt.Errorf("column %s appears twice (first as column %d)", store.Quote(key), at[key])})
 		case key == "name" || slices.Contains(Columns, key) || slices.Contains(store.AttrNames(store.KindDevice), key):
 		case strings.HasPrefix(key, store.FieldPrefix) && store.ValidName(strings.TrimPrefix(key, store.FieldPrefix)) == nil:
 		default:
-			errs = append(errs, &FieldError{Line: l, Column: c, Err: fmt.Errorf("unknown column %q; columns are %s, and fields.NAME for custom fields", h, strings.Join(Columns, ","))})
+			errs = append(errs, &FieldError{Line: l, Column: c, Err: fmt.Errorf("unknown column %s; columns are %s, and fields.NAME for custom fields", store.Quote(h), strings.Join(Columns, ","))})
 		}
 		at[key] = i + 1
 		cols[i] = key

@@ -41,10 +41,15 @@ func (p *Plan) Empty() bool {
 }
 
 // PlanImport works out what importing rows would change. It only reads t,
-// so it serves --dry-run as well as the import itself.
+// so it serves --dry-run as well as the import itself. A platform that
+// rows would create must pass t.CheckImpliedPlatform; those that do not
+// are reported as an *ImportError, once each, at the first row naming it.
 func PlanImport(t *store.Tx, rows []Row) (*Plan, error) {
 	p := &Plan{creators: map[string]bool{}}
 	refs := map[string]bool{}
+	// platform -> nil if it may be created, else its fault
+	byPlatform := map[string]*platformFault{}
+	var faults []*platformFault
 	// platform -> its vendor, so 100,000 rows do not decode it 100,000 times
 	platformVendor := map[string]string{}
 	for _, r := range rows {
@@ -78,6 +83,20 @@ func PlanImport(t *store.Tx, rows []Row) (*Plan, error) {
 			}
 			d.Vendor = v
 		}
+		if d.Platform != "" {
+			f, seen := byPlatform[d.Platform]
+			if !seen {
+				if err := t.CheckImpliedPlatform(d.Platform); err != nil {
+					f = &platformFault{row: r, err: err}
+					faults = append(faults, f)
+				}
+				byPlatform[d.Platform] = f
+			}
+			if f != nil {
+				f.rows++
+				continue
+			}
+		}
 		for k, name := range store.References(d) {
 			key := string(k) + " " + name
 			if refs[key] || t.Has(k, name) {
@@ -89,8 +108,28 @@ func PlanImport(t *store.Tx, rows []Row) (*Plan, error) {
 			p.creators[d.Name] = true
 		}
 	}
+	if len(faults) > 0 {
+		ierr := &ImportError{File: rows[0].file}
+		for _, f := range faults {
+			line, col := f.row.where("platform")
+			err := f.err
+			if f.rows > 1 {
+				err = fmt.Errorf("%w; %d rows name it", err, f.rows)
+			}
+			ierr.Errors = append(ierr.Errors, &FieldError{Line: line, Column: col, Field: "platform", Err: err})
+		}
+		return nil, ierr
+	}
 	slices.Sort(p.NewRefs)
 	return p, nil
+}
+
+// platformFault is a platform an import cannot create: why, the first row
+// that names it, and how many do.
+type platformFault struct {
+	row  Row
+	err  error
+	rows int
 }
 
 // merge applies the columns a file gave to an existing device, keeping

@@ -31,14 +31,9 @@ func (a Attr) Value(e Entity) any {
 // FieldPrefix introduces a device's custom field: fields.owner=noc.
 const FieldPrefix = "fields."
 
-func str(get func(Entity) *string) (func(Entity) string, func(Entity, string) error) {
-	return func(e Entity) string { return *get(e) },
-		func(e Entity, v string) error { *get(e) = v; return nil }
-}
-
-func attr(name, help string, get func(Entity) *string) Attr {
-	g, s := str(get)
-	return Attr{Name: name, Help: help, Get: g, Set: s}
+// text is a field of free text.
+func text(name, help string, get func(Entity) *string) Attr {
+	return checked(name, help, get, func(v string) (string, error) { return v, checkText(v, MaxTextLen) })
 }
 
 func checked(name, help string, get func(Entity) *string, parse func(string) (string, error)) Attr {
@@ -64,8 +59,11 @@ func boolAttr(name, help string, get func(Entity) *bool) Attr {
 		},
 		Set: func(e Entity, v string) error {
 			b, err := ParseBool(v)
+			if err != nil {
+				return err
+			}
 			*get(e) = b
-			return err
+			return nil
 		},
 		Typed: func(e Entity) any { return *get(e) }}
 }
@@ -86,7 +84,9 @@ func hostKey(v string) (string, error) {
 
 func jump(v string) (string, error) { return v, checkJump(v) }
 
-var descAttr = attr("description", "free text", func(e Entity) *string {
+func prompt(v string) (string, error) { return v, checkPrompt(v) }
+
+var descAttr = text("description", "free text", func(e Entity) *string {
 	switch v := e.(type) {
 	case *Vendor:
 		return &v.Description
@@ -104,8 +104,8 @@ var attrs = map[Kind][]Attr{
 	KindRole:   {descAttr},
 	KindPlatform: {
 		checked("vendor", "manufacturer", func(e Entity) *string { return &e.(*Platform).Vendor }, refName),
-		attr("paging", "command that turns paging off", func(e Entity) *string { return &e.(*Platform).Paging }),
-		attr("prompt", "regular expression overriding the learned prompt", func(e Entity) *string { return &e.(*Platform).Prompt }),
+		text("paging", "command that turns paging off", func(e Entity) *string { return &e.(*Platform).Paging }),
+		checked("prompt", "regular expression overriding the learned prompt", func(e Entity) *string { return &e.(*Platform).Prompt }, prompt),
 		boolAttr("legacy", "allow legacy SSH algorithms (group1 kex, CBC, ssh-rsa)", func(e Entity) *bool { return &e.(*Platform).Legacy }),
 		descAttr,
 	},
@@ -115,7 +115,7 @@ var attrs = map[Kind][]Attr{
 			Set: func(e Entity, v string) error {
 				n, err := strconv.Atoi(v)
 				if err != nil || n < 0 {
-					return invalidf("max-sessions %q is not a number of 0 or more", v)
+					return invalidf("max-sessions %s is not a number of 0 or more", Quote(v))
 				}
 				e.(*Site).MaxSessions = n
 				return nil
@@ -131,8 +131,11 @@ var attrs = map[Kind][]Attr{
 			Get: func(e Entity) string { return strconv.Itoa(e.(*Device).Port) },
 			Set: func(e Entity, v string) error {
 				p, err := ParsePort(v)
+				if err != nil {
+					return err
+				}
 				e.(*Device).Port = p
-				return err
+				return nil
 			}},
 		checked("platform", "Netmiko device type, such as cisco_ios", func(e Entity) *string { return &e.(*Device).Platform }, refName),
 		checked("site", "site name", func(e Entity) *string { return &e.(*Device).Site }, refName),
@@ -143,8 +146,11 @@ var attrs = map[Kind][]Attr{
 			Get: func(e Entity) string { return strings.Join(e.(*Device).Tags, ";") },
 			Set: func(e Entity, v string) error {
 				t, err := ParseTags(v)
+				if err != nil {
+					return err
+				}
 				e.(*Device).Tags = t
-				return err
+				return nil
 			}},
 		checked("cred", "credential to try first", func(e Entity) *string { return &e.(*Device).Cred }, refName),
 		checked("jump", "jump host: a device name or user@host:port", func(e Entity) *string { return &e.(*Device).Jump }, jump),
@@ -169,16 +175,24 @@ func AttrNames(k Kind) []string {
 }
 
 // SetAttr sets the field key of e to value; for devices, fields.NAME sets
-// a custom field and an empty value removes it.
+// a custom field and an empty value removes it. A bad value is an
+// *AttrError, and leaves e as it was.
 func SetAttr(e Entity, key, value string) error {
+	bad := func(err error) error { return &AttrError{Kind: e.Kind(), Name: e.Key(), Attr: key, Err: err} }
 	if d, ok := e.(*Device); ok && strings.HasPrefix(key, FieldPrefix) {
 		name := strings.TrimPrefix(key, FieldPrefix)
 		if err := ValidName(name); err != nil {
-			return fmt.Errorf("field %q: %w", name, err)
+			return bad(fmt.Errorf("custom field name: %w", err))
 		}
 		if value == "" {
 			delete(d.Fields, name)
 			return nil
+		}
+		if err := checkText(value, MaxTextLen); err != nil {
+			return bad(err)
+		}
+		if _, ok := d.Fields[name]; !ok && len(d.Fields) >= MaxFields {
+			return bad(tooManyFields())
 		}
 		if d.Fields == nil {
 			d.Fields = map[string]string{}
@@ -189,12 +203,12 @@ func SetAttr(e Entity, key, value string) error {
 	for _, a := range attrs[e.Kind()] {
 		if a.Name == key {
 			if err := a.Set(e, value); err != nil {
-				return fmt.Errorf("%s: %w", key, err)
+				return bad(err)
 			}
 			return nil
 		}
 	}
-	return invalidf("a %s has no field %q (fields: %s)", e.Kind(), key, strings.Join(AttrNames(e.Kind()), ", "))
+	return invalidf("a %s has no field %s (fields: %s)", e.Kind(), Quote(key), strings.Join(AttrNames(e.Kind()), ", "))
 }
 
 // GetAttr reads the field key of e.
@@ -255,13 +269,31 @@ func NewDevice(name string) *Device {
 	return &Device{Name: name, Port: 22, Status: Statuses[0]}
 }
 
+// CheckImpliedPlatform checks a platform that a device names, before the
+// platform is created for it: the store must have it already, or vc must
+// have a driver for it (Options.KnownPlatforms), or else it is a
+// *NoDriverError that suggests the driver meant. A platform without a
+// driver is still added on purpose, with platform add; a device then uses
+// the generic driver.
+func (t *Tx) CheckImpliedPlatform(name string) error {
+	if name == "" || t.known == nil || t.Has(KindPlatform, name) || slices.Contains(t.known, name) {
+		return nil
+	}
+	return &NoDriverError{Platform: name, Suggestions: Suggest(name, t.known), Known: t.known}
+}
+
 // Ensure creates the records e refers to that do not exist yet, and returns
 // what it created ("site usa"). A device without a vendor takes its
-// platform's.
+// platform's. A platform a device implies must pass CheckImpliedPlatform.
 func Ensure(t *Tx, e Entity) ([]string, error) {
-	if d, ok := e.(*Device); ok && d.Vendor == "" && d.Platform != "" {
-		if p, err := Get[Platform](t, d.Platform); err == nil {
-			d.Vendor = p.Vendor
+	if d, ok := e.(*Device); ok {
+		if err := t.CheckImpliedPlatform(d.Platform); err != nil {
+			return nil, err
+		}
+		if d.Vendor == "" && d.Platform != "" {
+			if p, err := Get[Platform](t, d.Platform); err == nil {
+				d.Vendor = p.Vendor
+			}
 		}
 	}
 	var created []string
@@ -284,7 +316,7 @@ func Ensure(t *Tx, e Entity) ([]string, error) {
 			}
 		}
 		if err := Put(t, n); err != nil {
-			return nil, fmt.Errorf("create %s %q: %w", k, name, err)
+			return nil, fmt.Errorf("create %s %s: %w", k, Quote(name), err)
 		}
 		created = append(created, fmt.Sprintf("%s %s", k, name))
 	}

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
-	"unicode"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -63,11 +61,14 @@ func validateCred(c *Credential) error {
 	if c.User == "" {
 		return fmt.Errorf("credential %s: %w", c.Name, invalidf("no user"))
 	}
-	if strings.IndexFunc(c.User, unicode.IsControl) >= 0 {
-		return fmt.Errorf("credential %s: %w", c.Name, invalidf("the user name holds control characters"))
+	if err := checkText(c.User, MaxNameLen); err != nil {
+		return fmt.Errorf("credential %s user: %w", c.Name, err)
+	}
+	if err := checkText(c.KeyFile, MaxTextLen); err != nil {
+		return fmt.Errorf("credential %s key file: %w", c.Name, err)
 	}
 	if !slices.Contains(CredKinds, c.Kind) {
-		return fmt.Errorf("credential %s: %w", c.Name, invalidf("kind %q is not one of password, key, agent", c.Kind))
+		return fmt.Errorf("credential %s: %w", c.Name, invalidf("kind %s is not one of password, key, agent", Quote(string(c.Kind))))
 	}
 	if c.NeedsSecret() != (len(c.Sealed) > 0) {
 		return fmt.Errorf("credential %s: %w", c.Name, invalidf("a %s credential must have a sealed secret exactly when it needs one", c.Kind))
@@ -81,11 +82,11 @@ func (t *Tx) creds() *bolt.Bucket { return t.tx.Bucket(bucketCred) }
 func (t *Tx) Cred(name string) (*Credential, error) {
 	raw := t.creds().Get([]byte(name))
 	if raw == nil {
-		return nil, fmt.Errorf("credential %q: %w", name, ErrNotFound)
+		return nil, fmt.Errorf("credential %s: %w", Quote(name), ErrNotFound)
 	}
 	var c Credential
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return nil, fmt.Errorf("store: decode credential %q: %w", name, err)
+		return nil, fmt.Errorf("store: decode credential %s: %w", Quote(name), err)
 	}
 	return &c, nil
 }
@@ -96,7 +97,7 @@ func (t *Tx) Creds() ([]*Credential, error) {
 	err := t.creds().ForEach(func(k, v []byte) error {
 		var c Credential
 		if err := json.Unmarshal(v, &c); err != nil {
-			return fmt.Errorf("store: decode credential %q: %w", k, err)
+			return fmt.Errorf("store: decode credential %s: %w", Quote(string(k)), err)
 		}
 		out = append(out, &c)
 		return nil
@@ -121,7 +122,7 @@ func (t *Tx) PutCred(c *Credential) error {
 	c.Updated = t.now
 	raw, err := json.Marshal(c)
 	if err != nil {
-		return fmt.Errorf("store: encode credential %q: %w", c.Name, err)
+		return fmt.Errorf("store: encode credential %s: %w", Quote(c.Name), err)
 	}
 	t.changed = true
 	return t.creds().Put([]byte(c.Name), raw)
@@ -176,8 +177,8 @@ func (t *Tx) RemoveCred(name string, force bool) ([]string, error) {
 		}
 	}
 	if len(users) > 0 && !force {
-		return names, fmt.Errorf("credential %q is preferred by %s: %w; --force detaches them",
-			name, describeRefs(refsOf(KindDevice, names, "cred")), ErrInUse)
+		return names, fmt.Errorf("credential %s is preferred by %s: %w; --force detaches them",
+			Quote(name), describeRefs(refsOf(KindDevice, names, "cred")), ErrInUse)
 	}
 	for _, d := range users {
 		d.Cred = ""
@@ -214,7 +215,7 @@ func (t *Tx) ResealCred(name string, sealed []byte) error {
 	}
 	raw, err := json.Marshal(c)
 	if err != nil {
-		return fmt.Errorf("store: encode credential %q: %w", c.Name, err)
+		return fmt.Errorf("store: encode credential %s: %w", Quote(c.Name), err)
 	}
 	t.changed = true
 	return t.creds().Put([]byte(c.Name), raw)

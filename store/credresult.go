@@ -89,10 +89,10 @@ func (t *Tx) RecordCredOutcome(device, cred string, o Outcome) error {
 		return fmt.Errorf("record %s on %s: %w", cred, device, invalidf("outcome %v is not ok or auth-failed", o))
 	}
 	if !t.Has(KindDevice, device) {
-		return fmt.Errorf("device %q: %w", device, ErrNotFound)
+		return fmt.Errorf("device %s: %w", Quote(device), ErrNotFound)
 	}
 	if t.creds().Get([]byte(cred)) == nil {
-		return fmt.Errorf("credential %q: %w", cred, ErrNotFound)
+		return fmt.Errorf("credential %s: %w", Quote(cred), ErrNotFound)
 	}
 	rs, err := t.CredHistory(device)
 	if err != nil {

@@ -147,7 +147,7 @@ func New(k Kind) (Entity, error) {
 	case KindDevice:
 		return &Device{}, nil
 	}
-	return nil, invalidf("unknown kind %q", k)
+	return nil, invalidf("unknown kind %s", Quote(string(k)))
 }
 
 func decode(k Kind, data []byte) (Entity, error) {

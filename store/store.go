@@ -11,6 +11,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,12 +27,56 @@ const FileName = "vc.db"
 // to release the file.
 const DefaultLockTimeout = 5 * time.Second
 
+// LockTimeoutEnv is the environment variable that sets Options.LockTimeout.
+const LockTimeoutEnv = "VC_LOCK_TIMEOUT"
+
+// ParseLockTimeout reads the value of VC_LOCK_TIMEOUT: a Go duration above
+// zero, such as 10s, 500ms or 1m30s; empty (unset) is DefaultLockTimeout.
+// A bare number is refused rather than guessed at: 1 could be meant as a
+// second or a millisecond, and a wrong guess shows only as a wait too
+// short or too long. The error is ErrInvalid and names the variable.
+func ParseLockTimeout(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return DefaultLockTimeout, nil
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		if _, err := time.ParseDuration(s + "s"); err == nil {
+			return 0, invalidf("%s=%s has no unit; write %ss if you mean seconds (units: ms, s, m, h)", LockTimeoutEnv, Quote(s), s)
+		}
+		return 0, invalidf("%s=%s has no unit; give a duration such as 10s, 500ms or 2m", LockTimeoutEnv, Quote(s))
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, invalidf("%s=%s is not a duration; give a number and a unit, such as 10s, 500ms or 2m", LockTimeoutEnv, Quote(s))
+	}
+	if d <= 0 {
+		return 0, invalidf("%s=%s must be more than zero; unset it for the default of %s", LockTimeoutEnv, Quote(s), DefaultLockTimeout)
+	}
+	return d, nil
+}
+
 // Store is a handle on the store file; it holds no open file.
 type Store struct {
 	dir         string
 	path        string
 	lockTimeout time.Duration
 	now         func() time.Time
+	known       []string
+	hooks       hooks
+}
+
+// hooks stop an operation where another process could come between its
+// steps, so tests can put one there.
+type hooks struct {
+	// opened runs when the store file is open and its lock not yet taken.
+	opened func()
+	// beforeLock runs when a restore has its copy ready and is about to
+	// take the lock.
+	beforeLock func()
+	// swapped runs when a restore has put the new file in place and still
+	// holds the old file's lock.
+	swapped func()
 }
 
 // Options tune Open.
@@ -39,6 +86,11 @@ type Options struct {
 	LockTimeout time.Duration
 	// Now overrides the clock, for tests.
 	Now func() time.Time
+	// KnownPlatforms lists the platforms vc has a driver for; the console
+	// passes engine.PlatformNames(), which the store cannot import. A
+	// device may name a platform the store does not have yet only if it
+	// is one of these (see Tx.CheckImpliedPlatform); nil lets it name any.
+	KnownPlatforms []string
 }
 
 // Open prepares the vc home directory (mode 0700) and returns a handle on
@@ -55,7 +107,8 @@ func Open(dir string, o Options) (*Store, error) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: restrict home %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, path: filepath.Join(dir, FileName), lockTimeout: o.LockTimeout, now: o.Now}
+	removeAbandonedTemps(dir)
+	s := &Store{dir: dir, path: filepath.Join(dir, FileName), lockTimeout: o.LockTimeout, now: o.Now, known: slices.Clone(o.KnownPlatforms)}
 	if s.lockTimeout <= 0 {
 		s.lockTimeout = DefaultLockTimeout
 	}
@@ -93,7 +146,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 			if v != SchemaVersion {
 				return errNeedsMigration
 			}
-			return fn(&Tx{tx: btx, now: s.now()})
+			return fn(&Tx{tx: btx, now: s.now(), known: s.known})
 		})
 		cerr := db.Close()
 		if errors.Is(err, errNeedsMigration) && attempt == 0 {
@@ -124,7 +177,7 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		if err := migrate(btx, s.now()); err != nil {
 			return err
 		}
-		tx := &Tx{tx: btx, now: s.now(), writable: true}
+		tx := &Tx{tx: btx, now: s.now(), writable: true, known: s.known}
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -141,30 +194,81 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 
 var errNeedsMigration = errors.New("store needs migration")
 
+// open opens the store file and takes its lock: shared to read, exclusive
+// to write. bbolt opens the file by name and then waits for the lock; if a
+// restore renamed another file over the path meanwhile, the lock it gets
+// is that of a file nobody will see again, and what it wrote there would
+// be lost. So once locked, open checks that the file is still the one at
+// the path, and starts again on the new one if not. A restore swaps files
+// only while it holds the exclusive lock of the live one, so a file found
+// live under a lock stays live until the lock goes.
 func (s *Store) open(ctx context.Context, readOnly bool) (*bolt.DB, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	timeout := s.lockTimeout
+	wait := s.lockTimeout
 	if dl, ok := ctx.Deadline(); ok {
-		if d := time.Until(dl); d < timeout {
-			timeout = d
-		}
+		wait = min(wait, time.Until(dl))
 	}
-	// bbolt treats a zero timeout as "wait forever".
-	timeout = max(timeout, time.Millisecond)
-	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: another vc process held %s for %s; try again when it finishes (VC_LOCK_TIMEOUT raises the wait)", ErrBusy, s.path, timeout)
+	wait = max(wait, time.Millisecond)
+	deadline := time.Now().Add(wait)
+	for {
+		var f *os.File
+		openFile := func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			var err error
+			f, err = os.OpenFile(name, flag, perm)
+			if err == nil && s.hooks.opened != nil {
+				s.hooks.opened()
+			}
+			return f, err
+		}
+		// bbolt treats a zero timeout as "wait forever".
+		timeout := max(time.Until(deadline), time.Millisecond)
+		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly, OpenFile: openFile})
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, fmt.Errorf("%w: another vc process held %s for %s; try again when it finishes (%s raises the wait)", ErrBusy, s.path, wait.Round(time.Millisecond), LockTimeoutEnv)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", s.path, err)
+		}
+		live, err := isLive(f, s.path)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %s: %w", s.path, err)
+		}
+		if !live {
+			db.Close()
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("%w: %s was replaced again and again for %s; try again when the restores finish", ErrBusy, s.path, wait.Round(time.Millisecond))
+			}
+			continue
+		}
+		if !readOnly {
+			if err := os.Chmod(s.path, 0o600); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("store: restrict %s: %w", s.path, err)
+			}
+		}
+		return db, nil
+	}
+}
+
+// isLive reports whether f is the file now at path. An open file keeps its
+// inode from being reused, so equal identities mean the same file.
+func isLive(f *os.File, path string) (bool, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	pi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", s.path, err)
+		return false, err
 	}
-	if !readOnly {
-		if err := os.Chmod(s.path, 0o600); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("store: restrict %s: %w", s.path, err)
-		}
-	}
-	return db, nil
+	return os.SameFile(fi, pi), nil
 }

@@ -16,6 +16,8 @@ type Tx struct {
 	now      time.Time
 	writable bool
 	changed  bool
+	// known are the platforms with a driver: Options.KnownPlatforms.
+	known []string
 }
 
 // Now is the transaction's clock reading, shared by every record it stamps.
@@ -72,11 +74,11 @@ func Get[T any, P entityPtr[T]](t *Tx, name string) (P, error) {
 	var zero P = new(T)
 	raw := t.bucket(zero.Kind()).Get([]byte(name))
 	if raw == nil {
-		return nil, fmt.Errorf("%s %q: %w", zero.Kind(), name, ErrNotFound)
+		return nil, fmt.Errorf("%s %s: %w", zero.Kind(), Quote(name), ErrNotFound)
 	}
 	p := P(new(T))
 	if err := unmarshal(raw, p, nil); err != nil {
-		return nil, fmt.Errorf("store: decode %s %q: %w", zero.Kind(), name, err)
+		return nil, fmt.Errorf("store: decode %s %s: %w", zero.Kind(), Quote(name), err)
 	}
 	return p, nil
 }
@@ -98,7 +100,7 @@ func List[T any, P entityPtr[T]](t *Tx) ([]P, error) {
 	err := b.ForEach(func(k, v []byte) error {
 		p := P(new(T))
 		if err := unmarshal(v, p, in); err != nil {
-			return fmt.Errorf("store: decode %s %q: %w", zero.Kind(), k, err)
+			return fmt.Errorf("store: decode %s %s: %w", zero.Kind(), Quote(string(k)), err)
 		}
 		out = append(out, p)
 		return nil
@@ -124,7 +126,7 @@ func (t *Tx) ListKind(k Kind) ([]Entity, error) {
 func (t *Tx) GetKind(k Kind, name string) (Entity, error) {
 	raw := t.bucket(k).Get([]byte(name))
 	if raw == nil {
-		return nil, fmt.Errorf("%s %q: %w", k, name, ErrNotFound)
+		return nil, fmt.Errorf("%s %s: %w", k, Quote(name), ErrNotFound)
 	}
 	return decode(k, raw)
 }
@@ -142,7 +144,7 @@ func Put(t *Tx, e Entity) error {
 	st.Updated = t.now
 	raw, err := marshal(e)
 	if err != nil {
-		return fmt.Errorf("store: encode %s %q: %w", e.Kind(), e.Key(), err)
+		return fmt.Errorf("store: encode %s %s: %w", e.Kind(), Quote(e.Key()), err)
 	}
 	t.changed = true
 	return t.bucket(e.Kind()).Put([]byte(e.Key()), raw)
@@ -151,7 +153,7 @@ func Put(t *Tx, e Entity) error {
 // Create writes e, which must not exist yet.
 func Create(t *Tx, e Entity) error {
 	if t.Has(e.Kind(), e.Key()) {
-		return fmt.Errorf("%s %q: %w", e.Kind(), e.Key(), ErrExists)
+		return fmt.Errorf("%s %s: %w", e.Kind(), Quote(e.Key()), ErrExists)
 	}
 	return Put(t, e)
 }
@@ -228,14 +230,14 @@ func (t *Tx) eachReferrer(k Kind, name string, fn func(Entity, refField) error) 
 // clears their references and returns them.
 func (t *Tx) Remove(k Kind, name string, force bool) ([]Ref, error) {
 	if !t.Has(k, name) {
-		return nil, fmt.Errorf("%s %q: %w", k, name, ErrNotFound)
+		return nil, fmt.Errorf("%s %s: %w", k, Quote(name), ErrNotFound)
 	}
 	refs, err := t.Referrers(k, name)
 	if err != nil {
 		return nil, err
 	}
 	if len(refs) > 0 && !force {
-		return refs, fmt.Errorf("%s %q is used by %s: %w; --force detaches them", k, name, describeRefs(refs), ErrInUse)
+		return refs, fmt.Errorf("%s %s is used by %s: %w; --force detaches them", k, Quote(name), describeRefs(refs), ErrInUse)
 	}
 	err = t.eachReferrer(k, name, func(e Entity, f refField) error {
 		f.set(e, "")
@@ -261,7 +263,7 @@ func (t *Tx) Rename(k Kind, from, to string) error {
 		return err
 	}
 	if t.Has(k, to) {
-		return fmt.Errorf("cannot rename %s %q to %q: %w", k, from, to, ErrExists)
+		return fmt.Errorf("cannot rename %s %s to %s: %w", k, Quote(from), Quote(to), ErrExists)
 	}
 	if err := setName(e, to); err != nil {
 		return err

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 )
@@ -14,80 +16,164 @@ var Statuses = []string{"active", "planned", "staged", "offline", "failed", "dec
 // HostKeyPolicies are the accepted host-key settings: "" checks the key.
 var HostKeyPolicies = []string{"", "check", "ignore"}
 
-// Validate checks a record before it is written.
+// Validate checks a record before it is written: every field against its
+// rule and the limits in limits.go. A bad field is an *AttrError.
 func Validate(e Entity) error {
 	if err := ValidName(e.Key()); err != nil {
 		return fmt.Errorf("%s name: %w", e.Kind(), err)
 	}
 	switch v := e.(type) {
+	case *Vendor:
+		return firstBad(e, check{"description", checkText(v.Description, MaxTextLen)})
+	case *Role:
+		return firstBad(e, check{"description", checkText(v.Description, MaxTextLen)})
 	case *Platform:
-		if v.Prompt != "" {
-			if _, err := regexp.Compile(v.Prompt); err != nil {
-				return fmt.Errorf("platform %s prompt: %w", v.Name, invalidf("%v", err))
-			}
-		}
+		return firstBad(e,
+			check{"vendor", checkRef(v.Vendor)},
+			check{"paging", checkText(v.Paging, MaxTextLen)},
+			check{"prompt", checkPrompt(v.Prompt)},
+			check{"description", checkText(v.Description, MaxTextLen)},
+		)
 	case *Site:
+		var sessions error
 		if v.MaxSessions < 0 {
-			return fmt.Errorf("site %s max-sessions: %w", v.Name, invalidf("must be 0 (no limit) or more"))
+			sessions = invalidf("must be 0 (no limit) or more")
 		}
-		if err := checkJump(v.Jump); err != nil {
-			return fmt.Errorf("site %s jump: %w", v.Name, err)
-		}
-		if err := checkHostKey(v.HostKey); err != nil {
-			return fmt.Errorf("site %s hostkey: %w", v.Name, err)
-		}
+		return firstBad(e,
+			check{"max-sessions", sessions},
+			check{"jump", checkJump(v.Jump)},
+			check{"hostkey", checkHostKey(v.HostKey)},
+			check{"description", checkText(v.Description, MaxTextLen)},
+		)
 	case *Device:
 		return validateDevice(v)
 	}
 	return nil
 }
 
-func validateDevice(d *Device) error {
-	if _, err := ParseAddress(d.Address); err != nil {
-		return fmt.Errorf("device %s ip: %w", d.Name, err)
-	}
-	if d.Port < 1 || d.Port > 65535 {
-		return fmt.Errorf("device %s port: %w", d.Name, invalidf("%d is not between 1 and 65535", d.Port))
-	}
-	if _, err := ParseStatus(d.Status); err != nil {
-		return fmt.Errorf("device %s status: %w", d.Name, err)
-	}
-	for _, t := range d.Tags {
-		if err := ValidName(t); err != nil {
-			return fmt.Errorf("device %s tag %q: %w", d.Name, t, err)
+// check is one field's verdict, for firstBad.
+type check struct {
+	attr string
+	err  error
+}
+
+// firstBad returns the first failed check as e's *AttrError.
+func firstBad(e Entity, checks ...check) error {
+	for _, c := range checks {
+		if c.err != nil {
+			return &AttrError{Kind: e.Kind(), Name: e.Key(), Attr: c.attr, Err: c.err}
 		}
-	}
-	for k := range d.Fields {
-		if err := ValidName(k); err != nil {
-			return fmt.Errorf("device %s field %q: %w", d.Name, k, err)
-		}
-	}
-	if err := checkJump(d.Jump); err != nil {
-		return fmt.Errorf("device %s jump: %w", d.Name, err)
-	}
-	if d.Jump == d.Name && d.Name != "" {
-		return fmt.Errorf("device %s jump: %w", d.Name, invalidf("a device cannot be its own jump host"))
-	}
-	if err := checkHostKey(d.HostKey); err != nil {
-		return fmt.Errorf("device %s hostkey: %w", d.Name, err)
 	}
 	return nil
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/+@-]*$`)
+func validateDevice(d *Device) error {
+	_, addr := ParseAddress(d.Address)
+	var port, self error
+	if d.Port < 1 || d.Port > 65535 {
+		port = invalidf("%d is not between 1 and 65535", d.Port)
+	}
+	if d.Jump == d.Name && d.Name != "" {
+		self = invalidf("a device cannot be its own jump host")
+	}
+	_, status := ParseStatus(d.Status)
+	if err := firstBad(d,
+		check{"ip", addr},
+		check{"port", port},
+		check{"platform", checkRef(d.Platform)},
+		check{"site", checkRef(d.Site)},
+		check{"role", checkRef(d.Role)},
+		check{"vendor", checkRef(d.Vendor)},
+		check{"status", status},
+		check{"tags", checkTags(d.Tags)},
+		check{"cred", checkRef(d.Cred)},
+		check{"jump", checkJump(d.Jump)},
+		check{"jump", self},
+		check{"hostkey", checkHostKey(d.HostKey)},
+	); err != nil {
+		return err
+	}
+	if len(d.Fields) > MaxFields {
+		return firstBad(d, check{"fields", tooManyFields()})
+	}
+	for _, k := range d.FieldNames() {
+		if err := ValidName(k); err != nil {
+			return firstBad(d, check{FieldPrefix + k, fmt.Errorf("custom field name: %w", err)})
+		}
+		if err := checkText(d.Fields[k], MaxTextLen); err != nil {
+			return firstBad(d, check{FieldPrefix + k, err})
+		}
+	}
+	return nil
+}
+
+func tooManyFields() error {
+	return invalidf("a device may have at most %d custom fields", MaxFields)
+}
+
+// checkRef checks a field that names another record; empty names none.
+func checkRef(name string) error {
+	if name == "" {
+		return nil
+	}
+	return ValidName(name)
+}
+
+func checkTags(tags []string) error {
+	if len(tags) > MaxTags {
+		return invalidf("%d tags, more than the %d a device may have", len(tags), MaxTags)
+	}
+	for _, t := range tags {
+		if err := ValidName(t); err != nil {
+			return fmt.Errorf("tag %s: %w", Quote(t), err)
+		}
+	}
+	return nil
+}
+
+// checkPrompt checks a prompt override: free text that is a regular
+// expression.
+func checkPrompt(s string) error {
+	if err := checkText(s, MaxTextLen); err != nil || s == "" {
+		return err
+	}
+	if _, err := regexp.Compile(s); err != nil {
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			return invalidf("not a regular expression: %s: %s", se.Code, Quote(se.Expr))
+		}
+		return invalidf("not a regular expression: %v", err)
+	}
+	return nil
+}
 
 // ValidName checks a record name, tag or field name: a letter or digit,
-// then letters, digits and . _ : / + @ -, at most 253 characters.
+// then letters, digits and . _ : / + @ -, at most MaxNameLen characters.
 func ValidName(s string) error {
 	switch {
 	case s == "":
 		return invalidf("empty")
-	case len(s) > 253:
-		return invalidf("longer than 253 characters")
-	case !nameRE.MatchString(s):
-		return invalidf("%q must start with a letter or digit and hold only letters, digits and . _ : / + @ -", s)
+	case len(s) > MaxNameLen:
+		return invalidf("longer than %d characters", MaxNameLen)
+	}
+	n := 0
+	for i, r := range s {
+		n++
+		if !nameRune(r, i == 0) {
+			return invalidf("%s must start with a letter or digit and hold only letters, digits and . _ : / + @ - (character %d is %s)", Quote(s), n, describeRune(s, i, r))
+		}
 	}
 	return nil
+}
+
+func nameRune(r rune, first bool) bool {
+	switch {
+	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
+		return true
+	case first:
+		return false
+	}
+	return strings.ContainsRune("._:/+@-", r)
 }
 
 var hostLabelRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
@@ -104,15 +190,15 @@ func ParseAddress(s string) (string, error) {
 	// Something made only of digits and dots, or holding a colon, was meant
 	// as an IP address; do not let it pass as a host name.
 	if strings.Contains(s, ":") || strings.Trim(s, "0123456789.") == "" {
-		return "", invalidf("%q is not a valid IP address", s)
+		return "", invalidf("%s is not a valid IP address", Quote(s))
 	}
 	name := strings.TrimSuffix(s, ".")
 	if len(name) > 253 {
-		return "", invalidf("host name %q is longer than 253 characters", s)
+		return "", invalidf("host name %s is longer than 253 characters", Quote(s))
 	}
 	for _, label := range strings.Split(name, ".") {
 		if !hostLabelRE.MatchString(label) {
-			return "", invalidf("%q is neither an IP address nor a valid host name", s)
+			return "", invalidf("%s is neither an IP address nor a valid host name", Quote(s))
 		}
 	}
 	return strings.ToLower(name), nil
@@ -125,7 +211,7 @@ func ParsePort(s string) (int, error) {
 	}
 	p, err := strconv.Atoi(s)
 	if err != nil || p < 1 || p > 65535 {
-		return 0, invalidf("port %q is not a number between 1 and 65535", s)
+		return 0, invalidf("port %s is not a number between 1 and 65535", Quote(s))
 	}
 	return p, nil
 }
@@ -140,10 +226,11 @@ func ParseStatus(s string) (string, error) {
 			return st, nil
 		}
 	}
-	return "", invalidf("status %q is not one of %s", s, strings.Join(Statuses, ", "))
+	return "", invalidf("status %s is not one of %s", Quote(s), strings.Join(Statuses, ", "))
 }
 
-// ParseTags splits a tag list on ';' (the CSV form) or ',' and checks each.
+// ParseTags splits a tag list on ';' (the CSV form) or ',' and checks each,
+// and that there are at most MaxTags.
 func ParseTags(s string) ([]string, error) {
 	var tags []string
 	seen := map[string]bool{}
@@ -153,7 +240,10 @@ func ParseTags(s string) ([]string, error) {
 			continue
 		}
 		if err := ValidName(t); err != nil {
-			return nil, fmt.Errorf("tag %q: %w", t, err)
+			return nil, fmt.Errorf("tag %s: %w", Quote(t), err)
+		}
+		if len(tags) == MaxTags {
+			return nil, invalidf("more than the %d tags a device may have", MaxTags)
 		}
 		seen[t] = true
 		tags = append(tags, t)
@@ -169,7 +259,7 @@ func ParseBool(s string) (bool, error) {
 	case "no", "false", "off", "0", "n", "":
 		return false, nil
 	}
-	return false, invalidf("%q is not yes or no", s)
+	return false, invalidf("%s is not yes or no", Quote(s))
 }
 
 func checkHostKey(s string) error {
@@ -178,7 +268,7 @@ func checkHostKey(s string) error {
 			return nil
 		}
 	}
-	return invalidf("%q is not check or ignore", s)
+	return invalidf("%s is not check or ignore", Quote(s))
 }
 
 // checkJump accepts a device name or user@host:port.
@@ -211,7 +301,7 @@ func ParseJump(s string) (Jump, error) {
 	if i := strings.LastIndex(rest, "@"); i >= 0 {
 		j.User, rest = rest[:i], rest[i+1:]
 		if j.User == "" {
-			return Jump{}, invalidf("jump %q has an empty user", s)
+			return Jump{}, invalidf("jump %s has an empty user", Quote(s))
 		}
 	}
 	host, port := rest, "22"
@@ -220,11 +310,11 @@ func ParseJump(s string) (Jump, error) {
 	}
 	addr, err := ParseAddress(host)
 	if err != nil {
-		return Jump{}, fmt.Errorf("jump %q: %w", s, err)
+		return Jump{}, fmt.Errorf("jump %s: %w", Quote(s), err)
 	}
 	j.Host = addr
 	if j.Port, err = ParsePort(port); err != nil {
-		return Jump{}, fmt.Errorf("jump %q: %w", s, err)
+		return Jump{}, fmt.Errorf("jump %s: %w", Quote(s), err)
 	}
 	return j, nil
 }
