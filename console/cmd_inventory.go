@@ -55,8 +55,8 @@ func deviceCommands() []*Command {
 		{
 			Name: "device add", Args: "NAME ip=ADDRESS [KEY=VALUE...]", Group: groupInventory, MinArgs: 1, MaxArgs: -1,
 			Summary: "add a device",
-			Help: "Sites, roles, platforms and vendors it names are created if new (and said so). " +
-				"The vendor defaults to the platform's.\n" + attrHelp(k),
+			Help: "Sites, roles and vendors it names are created if new (and said so), and so is a platform vc has a\n" +
+				"driver for; a platform of your own is added first with platform add. The vendor defaults to the platform's.\n" + attrHelp(k),
 			Examples: []string{
 				"device add usa-leaf-001 ip=10.1.0.1 platform=arista_eos site=usa role=leaf",
 				"device add core1 ip=core1.example.net port=2222 platform=cisco_ios tags=pci;core fields.rack=r12",
@@ -143,7 +143,8 @@ func deviceCommands() []*Command {
 			Summary: "add or update devices from a CSV file, all or nothing",
 			Help: "The header names the columns, in any order: " + strings.Join(inventory.Columns, ",") +
 				" (name and ip are required; tags are separated by ;; fields.NAME columns set custom fields).\n" +
-				"Unknown sites, roles, platforms and vendors are created. Devices already in the inventory are\n" +
+				"Unknown sites, roles and vendors are created, and platforms vc has a driver for (add your own first with\n" +
+				"platform add). Devices already in the inventory are\n" +
 				"updated by name, in the columns the file has. Any bad row refuses the whole file, and every\n" +
 				"error names its line and column.",
 			Examples: []string{"device import lab.csv --dry-run", "device import lab.csv"},
@@ -221,7 +222,7 @@ func setAttrs(rec store.Entity, args []string) error {
 	for _, a := range args {
 		key, val, ok := strings.Cut(a, "=")
 		if !ok || key == "" {
-			return usagef("expected KEY=VALUE, got %q; fields: %s", a, strings.Join(store.AttrNames(rec.Kind()), ", "))
+			return usagef("expected KEY=VALUE, got %s; fields: %s", store.Quote(a), strings.Join(store.AttrNames(rec.Kind()), ", "))
 		}
 		if key == "name" {
 			return usagef("name cannot be set here; use %s edit NAME name=NEW to rename", rec.Kind())
@@ -239,7 +240,7 @@ func (e *Env) addRecord(ctx context.Context, rec store.Entity) error {
 	k, name := rec.Kind(), rec.Key()
 	return e.Store.Update(ctx, func(t *store.Tx) error {
 		if t.Has(k, name) {
-			return fmt.Errorf("%s %q already exists; change it with %s edit", k, name, k)
+			return fmt.Errorf("%s %s already exists; change it with %s edit", k, store.Quote(name), k)
 		}
 		created, err := store.Ensure(t, rec)
 		if err != nil {
@@ -469,7 +470,7 @@ func planResult(p *inventory.Plan) *records.Set {
 	for _, u := range p.Update {
 		var parts []string
 		for _, f := range u.Fields {
-			parts = append(parts, fmt.Sprintf("%s: %q -> %q", f.Field, f.Old, f.New))
+			parts = append(parts, fmt.Sprintf("%s: %s -> %s", f.Field, store.Quote(f.Old), store.Quote(f.New)))
 		}
 		res.Rows = append(res.Rows, []any{"update device", u.Device, strings.Join(parts, "; ")})
 	}

@@ -13,8 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
+	"vc/engine"
 	"vc/store"
 )
 
@@ -72,7 +72,12 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 		fmt.Fprintf(io.Err, "vc: %v\n", err)
 		return ExitUsage
 	}
-	st, err := store.Open(dir, store.Options{LockTimeout: lockTimeout()})
+	lt, err := store.ParseLockTimeout(os.Getenv(store.LockTimeoutEnv))
+	if err != nil {
+		fmt.Fprintf(io.Err, "vc: %v\n", err)
+		return ExitUsage
+	}
+	st, err := store.Open(dir, store.Options{LockTimeout: lt, KnownPlatforms: engine.PlatformNames()})
 	if err != nil {
 		fmt.Fprintf(io.Err, "vc: %v\n", err)
 		return ExitFailure
@@ -179,14 +184,6 @@ func homeDir(flagValue string) (string, error) {
 		return "", fmt.Errorf("no home directory: set VC_HOME or use --home (%w)", err)
 	}
 	return filepath.Join(h, ".vc"), nil
-}
-
-// lockTimeout reads VC_LOCK_TIMEOUT, which tests and busy sites tune.
-func lockTimeout() time.Duration {
-	if d, err := time.ParseDuration(os.Getenv("VC_LOCK_TIMEOUT")); err == nil && d > 0 {
-		return d
-	}
-	return store.DefaultLockTimeout
 }
 
 var errQuit = errors.New("quit")

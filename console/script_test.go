@@ -71,5 +71,6 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 	}
 	maps.Copy(cmds, vaultScriptCommands())
 	maps.Copy(cmds, labScriptCommands())
+	maps.Copy(cmds, storeScriptCommands())
 	return cmds
 }
