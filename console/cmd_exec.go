@@ -58,15 +58,17 @@ func execCommands() []*Command {
 			},
 		},
 		{
-			Name: "retry", Group: groupRun, Flags: []Flag{
+			Name: "retry", Args: "[ID]", Group: groupRun, MaxArgs: 1, Flags: []Flag{
 				{Name: "all", Help: "also the devices whose failure a retry cannot change (a rejected command, a host key)"},
+				{Name: "timeout", Value: "DURATION", Help: "time each command may take, instead of the run's"},
+				{Name: "run-timeout", Value: "DURATION", Help: "time the whole retry may take, instead of the run's"},
 				jsonFlag,
 			},
-			Summary: "run the last exec again on the devices that failed",
+			Summary: "run the last exec, or recorded run ID, again on the devices that failed or never finished",
 			Help: "The retry keeps the exec's flags and its |> stages (unless the retry line has its own). Devices\n" +
 				"whose failure cannot change by retrying (the device rejected the command, its host key changed,\n" +
 				"it failed validation) are left out unless --all.",
-			Examples: []string{"retry", "retry --all"},
+			Examples: []string{"retry", "retry 12", "retry --all"},
 			Run:      runRetry,
 		},
 	}
@@ -126,17 +128,34 @@ func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 }
 
 func runRetry(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-	last := e.lastRun
-	if last == nil {
-		return nil, errors.New("nothing to retry: no exec has run in this session")
+	arg := ""
+	if len(c.Args) == 1 {
+		arg = c.Args[0]
+	}
+	last, err := e.retrySource(ctx, arg)
+	if err != nil {
+		return nil, err
 	}
 	spec := last.Spec
 	spec.Devices, spec.Origin = nil, "retry"
+	if c.Has("timeout") {
+		if spec.Timeouts.Command, err = c.Duration("timeout", 0); err != nil {
+			return nil, err
+		}
+	}
+	if c.Has("run-timeout") {
+		if spec.Overall, err = c.Duration("run-timeout", 0); err != nil {
+			return nil, err
+		}
+	}
 	left := 0
-	for _, d := range last.Failed() {
-		if run.Retryable(d.Kind) || c.Bool("all") {
+	for _, d := range last.Devices {
+		switch {
+		case d.OK():
+		case !d.Done, run.Retryable(d.Kind), c.Bool("all"):
+			// A device an interrupted run never finished is run too.
 			spec.Devices = append(spec.Devices, d.Name)
-		} else {
+		default:
 			left++
 		}
 	}
@@ -145,7 +164,7 @@ func runRetry(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	}
 	if len(spec.Devices) == 0 {
 		if left == 0 {
-			e.saidf("nothing to retry: every device succeeded in the last exec")
+			e.saidf("nothing to retry: every device succeeded in run %d", last.ID)
 		}
 		return nil, nil
 	}
@@ -224,7 +243,7 @@ func (e *Env) execute(ctx context.Context, spec run.Spec, asJSON bool) (*records
 	// before this run fills the heap again.
 	e.last = nil
 	prog := e.newProgress()
-	res, err := run.Execute(ctx, deps, spec, nil, prog)
+	res, err := run.Execute(ctx, deps, spec, e.recorder(), prog)
 	prog.finish()
 	if err != nil {
 		if errors.Is(err, run.ErrNoCred) {

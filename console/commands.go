@@ -13,6 +13,7 @@ func commandTable() *Table {
 		finishStages(stageCommands()),
 		labCommands(),
 		execCommands(),
+		historyCommands(),
 		sessionsCommands(),
 		templateCommands(),
 	)
@@ -27,10 +28,11 @@ const (
 	groupStore     = "store"
 	groupLab       = "lab"
 	groupRun       = "run"
+	groupHistory   = "history"
 )
 
 func groupOrder() []string {
-	return []string{groupSelect, groupRun, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
+	return []string{groupSelect, groupRun, groupHistory, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
 }
 
 var jsonFlag = Flag{Name: "json", Help: "print JSON instead of a table"}

@@ -83,6 +83,7 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 		return ExitFailure
 	}
 	env := newEnv(io, dir, st, version)
+	env.recoverRuns(ctx)
 	env.passwordFile = *vaultPasswordFile
 	defer env.keyring.Lock()
 	// The session's SSH sessions end with it.

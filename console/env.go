@@ -13,6 +13,7 @@ import (
 	"vc/engine"
 	"vc/templates"
 
+	"vc/history"
 	"vc/run"
 	"vc/secrets"
 	"vc/store"
@@ -59,6 +60,8 @@ type Env struct {
 	runner *engine.Runner
 	// lastRun is the session's last exec or retry, for failures and retry.
 	lastRun *run.Run
+	// rec records the session's runs.
+	rec *history.Recorder
 	// templates is loaded on first use.
 	templates *templates.Library
 }

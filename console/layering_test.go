@@ -15,7 +15,7 @@ import (
 // console reaches up to it.
 func TestLayering(t *testing.T) {
 	leaf := []string{"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory",
-		"vc/records", "vc/render", "vc/run", "vc/secrets"}
+		"vc/records", "vc/render", "vc/run", "vc/secrets", "vc/history"}
 	without := func(self string, also ...string) []string {
 		var out []string
 		for _, p := range leaf {
@@ -35,7 +35,8 @@ func TestLayering(t *testing.T) {
 		"vc/render":    {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory", "vc/run", "vc/secrets"},
 		"vc/inventory": {"vc/console", "vc/engine", "vc/vault", "vc/lab", "vc/run", "vc/secrets", "vc/render"},
 		"vc/secrets":   {"vc/console", "vc/lab", "vc/run", "vc/render", "vc/templates", "golang.org/x/term"},
-		"vc/run":       {"vc/console", "vc/lab", "vc/render", "golang.org/x/term"},
+		"vc/run":       {"vc/console", "vc/lab", "vc/render", "vc/history", "golang.org/x/term"},
+		"vc/history":   {"vc/console", "vc/lab", "vc/render", "golang.org/x/term"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()
@@ -59,7 +60,7 @@ func TestLayering(t *testing.T) {
 // back as values, warnings and observer calls.
 func TestDomainNeverTalksToThePerson(t *testing.T) {
 	talk := regexp.MustCompile(`\bos\.(Stdout|Stderr|Stdin)\b|\bfmt\.Print(f|ln)?\(|\bterm\.ReadPassword\b`)
-	for _, dir := range []string{"../run", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
+	for _, dir := range []string{"../run", "../history", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	bolt "go.etcd.io/bbolt"
 
+	"vc/history"
 	"vc/store"
 )
 
@@ -22,6 +24,7 @@ import (
 //	waitglob PATTERN    wait (up to 10 s) for a file matching PATTERN
 //	devicecount N PREFIX FILE...  the devices named PREFIX... in the store files that exist add up to N
 //	sleep DURATION      let background processes get going
+//	waitrun STATUS N    wait (up to 20 s) until the newest run in $VC_HOME has STATUS and N devices done
 func storeScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	var mu sync.Mutex
 	held := map[*testscript.TestScript]*bolt.DB{}
@@ -96,6 +99,27 @@ func storeScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, 
 			}
 			if (got == want) == neg {
 				ts.Fatalf("%d devices named %s* in %v, want %d", got, args[1], args[2:], want)
+			}
+		},
+		"waitrun": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 2 {
+				ts.Fatalf("usage: waitrun STATUS MINDONE")
+			}
+			min, err := strconv.Atoi(args[1])
+			ts.Check(err)
+			st, err := store.Open(ts.MkAbs(".vc"), store.Options{})
+			ts.Check(err)
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				runs, err := history.List(context.Background(), st, history.Filter{Limit: 1})
+				ts.Check(err)
+				if len(runs) == 1 && string(runs[0].Status) == args[0] && runs[0].OK+runs[0].Failed >= min {
+					return
+				}
+				if time.Now().After(deadline) {
+					ts.Fatalf("the newest run is not %s with %d devices done: %+v", args[0], min, runs)
+				}
+				time.Sleep(50 * time.Millisecond)
 			}
 		},
 		"sleep": func(ts *testscript.TestScript, neg bool, args []string) {

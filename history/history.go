@@ -14,8 +14,6 @@ import (
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"vc/run"
 	"vc/store"
 )
@@ -327,6 +325,3 @@ func Prune(ctx context.Context, st *store.Store, before time.Time) (int, error) 
 }
 
 var _ run.Sink = (*Recorder)(nil)
-
-// bucketKeys counts a bucket's keys, for tests.
-func bucketKeys(b *bolt.Bucket) int { return b.Stats().KeyN }
