@@ -251,8 +251,35 @@ func (e *Env) addRecord(ctx context.Context, rec store.Entity) error {
 		}
 		e.sayCreated(created)
 		e.saidf("added %s %s", k, name)
-		return nil
+		return e.sayHostKeyPolicy(t, rec)
 	})
+}
+
+// sayHostKeyPolicy warns when a record turns host-key checking off: with
+// hostkey=ignore, whoever answers on a device's address is trusted.
+func (e *Env) sayHostKeyPolicy(t *store.Tx, rec store.Entity) error {
+	switch r := rec.(type) {
+	case *store.Device:
+		if r.HostKey == "ignore" {
+			e.warnf("warning: hostkey=ignore: the host key of %s is not checked, so whoever answers on %s is trusted with its credentials", r.Name, r.Address)
+		}
+	case *store.Site:
+		if r.HostKey != "ignore" {
+			return nil
+		}
+		devs, err := store.List[store.Device](t)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, d := range devs {
+			if d.Site == r.Name && d.HostKey == "" {
+				n++
+			}
+		}
+		e.warnf("warning: hostkey=ignore: the host keys of site %s's devices (%d now) are not checked, so whoever answers on their addresses is trusted with their credentials; hostkey=check on a device still checks it", r.Name, n)
+	}
+	return nil
 }
 
 func (e *Env) sayCreated(created []string) {
@@ -301,7 +328,7 @@ func editRecord(ctx context.Context, e *Env, k store.Kind, c *Call) error {
 		if len(rest) > 0 {
 			e.saidf("updated %s %s", k, rec.Key())
 		}
-		return nil
+		return e.sayHostKeyPolicy(t, rec)
 	})
 }
 

@@ -26,15 +26,6 @@ type extraArgsError struct{ usageError }
 
 func (e *extraArgsError) Unwrap() error { return &e.usageError }
 
-// cut shortens user text quoted in a message, so a huge value cannot
-// flood the screen.
-func cut(s string) string {
-	const most = 40
-	if len(s) <= most {
-		return s
-	}
-	return fmt.Sprintf("%s… (%d bytes)", s[:most], len(s))
-}
 
 // words splits s the way a shell would: blanks separate words, '...' is
 // literal, "..." allows \" and \\, and a backslash outside quotes escapes

@@ -72,5 +72,6 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 	maps.Copy(cmds, vaultScriptCommands())
 	maps.Copy(cmds, labScriptCommands())
 	maps.Copy(cmds, storeScriptCommands())
+	maps.Copy(cmds, ptyScriptCommands())
 	return cmds
 }

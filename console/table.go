@@ -271,7 +271,14 @@ func (t *Table) parseOne(text string) (*Call, error) {
 		return nil, usagef("%s: missing arguments; usage: %s", cmd.Name, usageLine(cmd))
 	}
 	if cmd.MaxArgs >= 0 && len(c.Args) > cmd.MaxArgs {
-		return nil, &extraArgsError{usageError{fmt.Sprintf("%s: too many arguments (%q); usage: %s", cmd.Name, cut(c.Args[cmd.MaxArgs]), usageLine(cmd))}}
+		// The extra words are not repeated: they may be a password typed
+		// in the wrong place.
+		extra := len(c.Args) - cmd.MaxArgs
+		what := fmt.Sprintf("%d more %s than it takes", extra, plural("word", extra))
+		if cmd.MaxArgs == 0 {
+			what = fmt.Sprintf("it takes no arguments, %d given", extra)
+		}
+		return nil, &extraArgsError{usageError{fmt.Sprintf("%s: %s; usage: %s", cmd.Name, what, usageLine(cmd))}}
 	}
 	return c, nil
 }

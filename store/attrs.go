@@ -75,12 +75,18 @@ func refName(v string) (string, error) {
 	return v, ValidName(v)
 }
 
+// hostKey is a site's host-key policy: check (the default, stored as "")
+// or ignore.
 func hostKey(v string) (string, error) {
 	if v == "check" {
 		return "", nil
 	}
 	return v, checkHostKey(v)
 }
+
+// deviceHostKey is a device's: "" follows its site, and an explicit check
+// is kept, so that it wins over a site that ignores host keys.
+func deviceHostKey(v string) (string, error) { return v, checkHostKey(v) }
 
 func jump(v string) (string, error) { return v, checkJump(v) }
 
@@ -154,7 +160,7 @@ var attrs = map[Kind][]Attr{
 			}},
 		checked("cred", "credential to try first", func(e Entity) *string { return &e.(*Device).Cred }, refName),
 		checked("jump", "jump host: a device name or user@host:port", func(e Entity) *string { return &e.(*Device).Jump }, jump),
-		checked("hostkey", "host-key policy: check or ignore", func(e Entity) *string { return &e.(*Device).HostKey }, hostKey),
+		checked("hostkey", "host-key policy: check or ignore (empty: the site's)", func(e Entity) *string { return &e.(*Device).HostKey }, deviceHostKey),
 		boolAttr("legacy", "allow legacy SSH algorithms for this device", func(e Entity) *bool { return &e.(*Device).Legacy }),
 	},
 }
