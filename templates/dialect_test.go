@@ -132,3 +132,17 @@ func TestBacktrackerBudget(t *testing.T) {
 		t.Fatalf("caps %v", caps)
 	}
 }
+
+// TestBacktrackerBudgetSpentOnSuccess: the budget runs out inside a loop
+// whose continuation then matches; the groups must still be the ones
+// Python finds (a = 19 x's, b = the last), not the short path's.
+func TestBacktrackerBudgetSpentOnSuccess(t *testing.T) {
+	r, err := compileRegex(`(?P<a>(?:(?:x+x+)*z|x)*)(?P<b>x)`)
+	if err != nil || r.fast == nil {
+		t.Fatalf("%v, backtracker %v", err, r != nil && r.fast != nil)
+	}
+	caps := make([]int, 4)
+	if !r.matchWith(&fastState{}, strings.Repeat("x", 20), caps) || !equalInts(caps, []int{0, 19, 19, 20}) {
+		t.Fatalf("caps %v, want [0 19 19 20] as Python's re.match gives", caps)
+	}
+}
