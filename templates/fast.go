@@ -3,6 +3,7 @@ package templates
 import (
 	"regexp/syntax"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -28,6 +29,10 @@ type fastRegex struct {
 
 // fastState is one match attempt's scratch space.
 type fastState struct {
+	// deadline is the parse's, for regexp2's limits (zero: none); it
+	// rides here because this is the scratch every match of a parse gets.
+	deadline time.Time
+
 	s       string
 	caps    []int
 	loops   []int

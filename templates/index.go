@@ -148,15 +148,20 @@ func isPlainWord(s string) bool {
 
 // matchCell applies one column's pattern as re.match does: at the start of
 // the attribute, not necessarily to its end.
-func (r *indexRow) matchCell(col, attr string) bool {
+// A pattern that needs regexp2 may give up (ErrTimeout) after MatchTimeout.
+func (r *indexRow) matchCell(ixName, col, attr string) (bool, error) {
 	pat := r.cells[col]
 	if pat == "" {
-		return true
+		return true, nil
 	}
 	if re := r.compiled[col]; re != nil {
-		return re.match(attr, nil)
+		ok, err := re.match(attr, nil)
+		if err != nil {
+			return false, fmt.Errorf("index %s line %d: column %s: pattern %q on %q: %w", ixName, r.line, col, pat, attr, err)
+		}
+		return ok, nil
 	}
-	return strings.HasPrefix(attr, pat)
+	return strings.HasPrefix(attr, pat), nil
 }
 
 // IndexMatch is the row of an index that selected templates, and why.
@@ -180,7 +185,14 @@ func (ix *Index) Lookup(attrs map[string]string) (IndexMatch, bool, error) {
 		}
 		ok := true
 		for col, v := range attrs {
-			if _, has := r.cells[col]; has && !r.matchCell(col, v) {
+			if _, has := r.cells[col]; !has {
+				continue
+			}
+			m, err := r.matchCell(ix.name, col, v)
+			if err != nil {
+				return IndexMatch{}, false, err
+			}
+			if !m {
 				ok = false
 				break
 			}

@@ -1,5 +1,7 @@
 package templates
 
+import "errors"
+
 // Parse runs the template over text and returns its records. The state of
 // the run lives in this call, so Parse may run concurrently on one Template.
 // An Error action in the template returns a *ParseError and no records, as
@@ -75,7 +77,11 @@ func (p *run) lines(text string) error {
 		rules := t.states[cur].rules
 		for ri := range rules {
 			r := &rules[ri]
-			if !r.re.matchWith(&p.fast, line, p.caps) {
+			ok, err := r.re.matchWith(&p.fast, line, p.caps)
+			if err != nil {
+				return p.matchFailed(err, r, "", lineNo, line)
+			}
+			if !ok {
 				continue
 			}
 			matched = true
@@ -85,9 +91,12 @@ func (p *run) lines(text string) error {
 				}
 				lo, hi := p.caps[2*k], p.caps[2*k+1]
 				if lo < 0 {
-					p.assign(vi, "", false)
+					err = p.assign(vi, "", false)
 				} else {
-					p.assign(vi, line[lo:hi], true)
+					err = p.assign(vi, line[lo:hi], true)
+				}
+				if err != nil {
+					return p.matchFailed(err, r, t.values[vi].name, lineNo, line)
 				}
 			}
 			switch r.recordOp {
@@ -135,9 +144,19 @@ func (p *run) lines(text string) error {
 	return nil
 }
 
+// matchFailed turns a regex that gave up into the parse's error.
+func (p *run) matchFailed(err error, r *rule, value string, lineNo int, line string) error {
+	var mt *matchTimeoutError
+	if !errors.As(err, &mt) {
+		return err
+	}
+	return &TimeoutError{Template: p.t.name, RuleLine: r.line, Value: value, InputLine: lineNo, Input: line, Limit: mt.limit}
+}
+
 // assign stores a matched group (set false: the group took no part, which
 // Python sees as None) and runs the value's options in declared order.
-func (p *run) assign(vi int, s string, set bool) {
+// It fails only when a List value's nested regex gives up.
+func (p *run) assign(vi int, s string, set bool) error {
 	v := &p.t.values[vi]
 	sl := &p.slots[vi]
 	if set {
@@ -154,9 +173,14 @@ func (p *run) assign(vi int, s string, set bool) {
 				p.fillUp(vi, s)
 			}
 		case optList:
-			sl.items = append(sl.items, listItem(v, s, set))
+			item, err := listItem(&p.fast, v, s, set)
+			if err != nil {
+				return err
+			}
+			sl.items = append(sl.items, item)
 		}
 	}
+	return nil
 }
 
 // fillUp copies a value into earlier records until one already has it.
@@ -171,13 +195,17 @@ func (p *run) fillUp(vi int, s string) {
 
 // listItem is what a List value appends: the text, None, or, when the
 // value's regex has nested named groups, a map of those groups.
-func listItem(v *valueDef, s string, set bool) any {
+func listItem(st *fastState, v *valueDef, s string, set bool) (any, error) {
 	if !set {
-		return nil
+		return nil, nil
 	}
 	if v.nested != nil && len(v.nested.names) > 0 {
 		caps := make([]int, 2*len(v.nested.names))
-		if v.nested.match(s, caps) {
+		ok, err := v.nested.matchWith(st, s, caps)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			m := make(map[string]any, len(v.nested.names))
 			for k, n := range v.nested.names {
 				if caps[2*k] < 0 {
@@ -186,10 +214,10 @@ func listItem(v *valueDef, s string, set bool) any {
 					m[n] = s[caps[2*k]:caps[2*k+1]]
 				}
 			}
-			return m
+			return m, nil
 		}
 	}
-	return s
+	return s, nil
 }
 
 func (p *run) clearRecord() {
