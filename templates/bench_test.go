@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"context"
 	"os"
 	"testing"
 
@@ -29,6 +30,23 @@ func BenchmarkARP10k(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		res, err := t.Parse(text)
+		if err != nil || len(res.Records) != 9999 {
+			b.Fatalf("records %d, err %v", len(res.Records), err)
+		}
+	}
+}
+
+// BenchmarkARP10kContext is BenchmarkARP10k through ParseContext with a
+// context that can be cancelled: what the context checks cost.
+func BenchmarkARP10kContext(b *testing.B) {
+	t := builtinTemplate(b, "cisco_ios_show_ip_arp.textfsm")
+	text := benchdata.ARPTable(10000)
+	ctx, cancel := context.WithCancel(b.Context())
+	defer cancel()
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := t.ParseContext(ctx, text)
 		if err != nil || len(res.Records) != 9999 {
 			b.Fatalf("records %d, err %v", len(res.Records), err)
 		}

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -16,11 +17,19 @@ import (
 // Like clitable (and so ntc-templates' parse_output and Netmiko), list
 // items come back as strings: None as "None", nested-group maps as their
 // Python repr. Template.Parse keeps them as nil and maps.
-func ParseMerged(ts []*Template, text string) (*Result, error) {
+func ParseMerged(ts []*Template, text string) (*Result, error) { return parseMerged(nil, ts, text) }
+
+// ParseMergedContext is ParseMerged that stops when ctx is done, as
+// Template.ParseContext does.
+func ParseMergedContext(ctx context.Context, ts []*Template, text string) (*Result, error) {
+	return parseMerged(newControl(ctx), ts, text)
+}
+
+func parseMerged(c *control, ts []*Template, text string) (*Result, error) {
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("parse: %w", ErrNoTemplate)
 	}
-	base, err := ts[0].Parse(text)
+	base, err := ts[0].parse(c, text)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +40,7 @@ func ParseMerged(ts []*Template, text string) (*Result, error) {
 	keys := ts[0].Keys()
 	names := []string{ts[0].name}
 	for _, t := range ts[1:] {
-		next, err := t.Parse(text)
+		next, err := t.parse(c, text)
 		if err != nil {
 			return nil, err
 		}

@@ -1,16 +1,57 @@
 package templates
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
 
 // Parse runs the template over text and returns its records. The state of
 // the run lives in this call, so Parse may run concurrently on one Template.
 // An Error action in the template returns a *ParseError and no records, as
-// Python textfsm does.
-func (t *Template) Parse(text string) (*Result, error) {
+// Python textfsm does; a rule whose regexp2 pattern runs for MatchTimeout
+// on a line returns a *TimeoutError.
+func (t *Template) Parse(text string) (*Result, error) { return t.parse(nil, text) }
+
+// ParseContext is Parse that stops when ctx is done, with an error wrapping
+// ctx.Err() (context.Canceled or context.DeadlineExceeded) and no records.
+// It looks at ctx between input lines; inside a regexp2 match, which
+// cannot be interrupted, the match's limit is what remains of ctx's
+// deadline when that is shorter than MatchTimeout, so a deadline holds
+// even there (a bare cancellation waits for the match to end, at most
+// MatchTimeout).
+func (t *Template) ParseContext(ctx context.Context, text string) (*Result, error) {
+	return t.parse(newControl(ctx), text)
+}
+
+// control is what a context asks of a parse: to stop once done, and to
+// fit regexp2 matches in the deadline. A nil *control asks nothing.
+type control struct {
+	ctx      context.Context
+	done     <-chan struct{} // nil when ctx can never be done
+	deadline time.Time       // zero when ctx has none
+}
+
+func newControl(ctx context.Context) *control {
+	c := &control{ctx: ctx, done: ctx.Done()}
+	c.deadline, _ = ctx.Deadline()
+	return c
+}
+
+// checkEvery is how many input lines pass between looks at the context: a
+// line takes about a microsecond, so a cancelled parse stops within a
+// fraction of a millisecond, and the look costs nothing measurable.
+const checkEvery = 64
+
+func (t *Template) parse(c *control, text string) (*Result, error) {
 	p := run{
 		t:     t,
 		slots: make([]slot, len(t.values)),
 		caps:  make([]int, 2*t.maxCaps),
+	}
+	if c != nil {
+		p.ctx, p.done, p.fast.deadline = c.ctx, c.done, c.deadline
 	}
 	p.lastBox = make([]any, len(t.values))
 	p.score.Required = len(t.Required())
@@ -24,6 +65,8 @@ func (t *Template) Parse(text string) (*Result, error) {
 // the Template so the Template stays shareable.
 type run struct {
 	t       *Template
+	ctx     context.Context // nil for Parse
+	done    <-chan struct{} // ctx.Done(), looked at every checkEvery lines
 	slots   []slot
 	caps    []int
 	fast    fastState
@@ -70,6 +113,13 @@ func (p *run) lines(text string) error {
 	stopped := false
 	lineNo := 0
 	for pos := 0; pos < len(text) && !stopped; {
+		if p.done != nil && lineNo%checkEvery == 0 {
+			select {
+			case <-p.done:
+				return p.stopped(lineNo+1, p.ctx.Err())
+			default:
+			}
+		}
 		var line string
 		line, pos = nextLine(text, pos)
 		lineNo++
@@ -150,7 +200,21 @@ func (p *run) matchFailed(err error, r *rule, value string, lineNo int, line str
 	if !errors.As(err, &mt) {
 		return err
 	}
+	if mt.deadline {
+		// The limit was what the context's deadline left: its time ran
+		// out, not the template's.
+		cause := context.DeadlineExceeded
+		if p.ctx != nil && p.ctx.Err() != nil {
+			cause = p.ctx.Err()
+		}
+		return p.stopped(lineNo, cause)
+	}
 	return &TimeoutError{Template: p.t.name, RuleLine: r.line, Value: value, InputLine: lineNo, Input: line, Limit: mt.limit}
+}
+
+// stopped is the error of a parse whose context ended before input line n.
+func (p *run) stopped(n int, cause error) error {
+	return fmt.Errorf("template %s: parse stopped at input line %d: %w", p.t.name, n, cause)
 }
 
 // assign stores a matched group (set false: the group took no part, which
