@@ -17,10 +17,11 @@
 //		NTCDir:  templates.NTCDir(os.Getenv("NTC_TEMPLATES_DIR"), filepath.Join(home, "ntc-templates")),
 //		UserDir: filepath.Join(home, "templates"),
 //	})
-//	// exec / parse --platform P --command C FILE
-//	res, sel, err := lib.Parse(platform, command, output)
-//	// parse --template NAME FILE, templates test NAME FILE
-//	res, err := lib.ParseWith([]string{name}, output)
+//	// exec, parse --platform P --command C FILE: one call per output
+//	p, err := lib.ParseOutput(ctx, templates.Request{Platform: platform, Command: command}, output)
+//	// parse --template NAME[:NAME] FILE, templates test NAME FILE, exec --template
+//	p, err := lib.ParseOutput(ctx, templates.Request{Templates: names}, output)
+//	// p.Result holds the records, p.Selection the templates used and why
 //	// templates match P C
 //	sel, err := lib.Match(platform, command) // sel.Templates, sel.Why
 //	// templates list [FILTER], templates show NAME
@@ -34,7 +35,10 @@
 //
 // Errors: *TemplateError (errors.Is ErrTemplate) names the template line
 // and what to do; *ParseError (ErrParse) is a template's Error action;
-// ErrNoTemplate and ErrUnknownTemplate are selection failures.
+// *TimeoutError (ErrTimeout) is a regexp2 pattern that ran for
+// MatchTimeout on one line; ErrNoTemplate and ErrUnknownTemplate are
+// selection failures; a parse whose context ended returns an error
+// wrapping ctx.Err().
 //
 // Nothing here prints: the console renders Results.
 package templates

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,6 +25,11 @@ const (
 // a Library is safe for concurrent use.
 type Library struct {
 	layers []*layer // increasing priority
+
+	// choices remembers, per request, the templates chosen and compiled,
+	// so parsing a thousand outputs of one command chooses once.
+	mu      sync.RWMutex
+	choices map[choiceKey]*choice
 }
 
 // layer is one source of templates: a folder (or the embedded files) with
@@ -136,9 +142,14 @@ func (l *Library) add(kind, where string, fsys fs.FS, needIndex bool) error {
 // Selection is the template(s) chosen for a platform and command, and why.
 type Selection struct {
 	Templates []string // template names; several when an index line merges them
-	Layer     string   // the layer whose index chose them
-	Line      int      // that index line
-	Why       string   // a sentence for 'templates match'
+	// Files names the layer whose file each template is read from,
+	// parallel to Templates: the highest-priority layer holding that
+	// name, or "" when none does (parsing then fails with
+	// ErrUnknownTemplate).
+	Files []string
+	Layer string // the layer whose index chose them; "" when given by name
+	Line  int    // that index line
+	Why   string // a sentence for 'templates match'
 }
 
 // Match chooses the templates for a device platform (a Netmiko device type
@@ -160,7 +171,7 @@ func (l *Library) Match(platform, command string) (Selection, error) {
 		if !ok {
 			continue
 		}
-		sel := Selection{Templates: m.Templates, Layer: ly.kind, Line: m.Line, Why: m.Why}
+		sel := Selection{Templates: m.Templates, Files: l.files(m.Templates), Layer: ly.kind, Line: m.Line, Why: m.Why}
 		for _, name := range m.Templates {
 			if over := l.holder(name); over != nil && over != ly {
 				sel.Why += fmt.Sprintf("; %s comes from the %s templates in %s, which override the others", name, over.kind, over.where)
@@ -173,25 +184,55 @@ func (l *Library) Match(platform, command string) (Selection, error) {
 
 // holder is the highest-priority layer that has a template file.
 func (l *Library) holder(name string) *layer {
+	if !fs.ValidPath(name) {
+		return nil
+	}
 	for i := len(l.layers) - 1; i >= 0; i-- {
-		if _, err := fs.Stat(l.layers[i].fsys, name); err == nil {
+		if l.layers[i].has(name) {
 			return l.layers[i]
 		}
 	}
 	return nil
 }
 
+// files is the layer whose file each name is read from, for Selection.
+func (l *Library) files(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		if ly := l.holder(n); ly != nil {
+			out[i] = ly.kind
+		}
+	}
+	return out
+}
+
+func (l *Library) layer(kind string) *layer {
+	for _, ly := range l.layers {
+		if ly.kind == kind {
+			return ly
+		}
+	}
+	return nil
+}
+
+func (ly *layer) has(name string) bool {
+	_, err := fs.Stat(ly.fsys, name)
+	return err == nil
+}
+
 // Template returns a compiled template by file name (e.g.
 // cisco_ios_show_ip_arp.textfsm), from the highest-priority layer holding
 // it, compiling it on first use.
 func (l *Library) Template(name string) (*Template, error) {
-	if !fs.ValidPath(name) {
-		return nil, fmt.Errorf("template %q: %w", name, ErrUnknownTemplate)
-	}
 	ly := l.holder(name)
 	if ly == nil {
 		return nil, fmt.Errorf("template %q: %w", name, ErrUnknownTemplate)
 	}
+	return ly.template(name)
+}
+
+// template compiles the layer's own file of that name, once.
+func (ly *layer) template(name string) (*Template, error) {
 	ly.mu.Lock()
 	defer ly.mu.Unlock()
 	if c, ok := ly.cache[name]; ok {
@@ -268,27 +309,182 @@ func (l *Library) List(filter string) ([]Entry, error) {
 	return out, nil
 }
 
-// Parse selects the templates for platform and command and parses text
-// with them: what 'exec' and 'parse' need in one call.
+// Request says which templates parse an output: by name, or by the
+// index for a platform and a command.
+type Request struct {
+	// Templates, when not empty, parse the output whatever the index
+	// says (parse --template, templates test, exec --template); several
+	// are merged as an index line's are.
+	Templates []string
+	// Platform (a Netmiko device type) and Command (as typed,
+	// abbreviations included) choose the templates by the index when
+	// Templates is empty (exec, parse --platform --command).
+	Platform, Command string
+}
+
+// Parsed is an output parsed: the records, and the templates that
+// produced them.
+type Parsed struct {
+	Result    *Result
+	Selection Selection
+}
+
+// ParseOutput is the one way vc parses a device output, whichever command
+// asks: exec, parse, parse --template and templates test all come here, so
+// a template reads the same wherever it is tried. One template gives its
+// own values, as Template.ParseContext does (a List value of nested
+// groups is a list of maps, an optional group that took no part is nil);
+// an index line naming several merges them as clitable does (see
+// ParseMerged), since that is what such a line means.
+//
+// The choice for a request is made once and remembered, so parsing the
+// same command's output from many devices costs one choice; ParseOutput
+// is safe for concurrent use. It stops when ctx ends, as
+// Template.ParseContext does. Errors: ErrNoTemplate and
+// ErrUnknownTemplate when nothing is chosen, *TemplateError for a template
+// that does not compile, *ParseError and *TimeoutError from the parse,
+// and the context's error.
+func (l *Library) ParseOutput(ctx context.Context, req Request, text string) (*Parsed, error) {
+	return l.parseOutput(newControl(ctx), req, text)
+}
+
+func (l *Library) parseOutput(c *control, req Request, text string) (*Parsed, error) {
+	ch := l.choose(req)
+	if ch.err != nil {
+		return nil, ch.err
+	}
+	first := ch.cands[0]
+	res, err := first.parse(l, c, text)
+	if err != nil {
+		return nil, err
+	}
+	return &Parsed{Result: res, Selection: first.sel}, nil
+}
+
+// Parse is ParseOutput by platform and command, for callers without a
+// context: it cannot be cancelled, though a hung regexp2 match still gives
+// up after MatchTimeout.
 func (l *Library) Parse(platform, command, text string) (*Result, Selection, error) {
-	sel, err := l.Match(platform, command)
+	p, err := l.parseOutput(nil, Request{Platform: platform, Command: command}, text)
 	if err != nil {
 		return nil, Selection{}, err
 	}
-	res, err := l.ParseWith(sel.Templates, text)
-	return res, sel, err
+	return p.Result, p.Selection, nil
 }
 
-// ParseWith parses text with the named templates; several are merged as
-// clitable merges an index line's templates (see Merge).
+// ParseWith is ParseOutput with templates given by name, for callers
+// without a context. One template keeps its own values; several merge as
+// clitable merges an index line's templates.
 func (l *Library) ParseWith(names []string, text string) (*Result, error) {
-	ts := make([]*Template, 0, len(names))
-	for _, n := range names {
-		t, err := l.Template(n)
-		if err != nil {
-			return nil, err
-		}
-		ts = append(ts, t)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("parse: %w", ErrNoTemplate)
 	}
-	return ParseMerged(ts, text)
+	p, err := l.parseOutput(nil, Request{Templates: names}, text)
+	if err != nil {
+		return nil, err
+	}
+	return p.Result, nil
+}
+
+// parseTemplates is the parse behind ParseOutput: one template's own
+// values, or several merged as clitable merges them.
+func parseTemplates(c *control, ts []*Template, text string) (*Result, error) {
+	if len(ts) == 1 {
+		return ts[0].parse(c, text)
+	}
+	return parseMerged(c, ts, text)
+}
+
+// choiceKey identifies a request: forced holds its template names joined.
+type choiceKey struct{ platform, command, forced string }
+
+// choice is what a request resolves to.
+type choice struct {
+	cands []*candidate
+	err   error // when nothing could be chosen
+}
+
+// candidate is a selection whose templates are compiled on first use.
+type candidate struct {
+	sel  Selection
+	once sync.Once
+	ts   []*Template
+	err  error
+}
+
+// maxChoices bounds the remembered choices: a console that lives for days
+// sees as many distinct commands as people type, and forgetting them all
+// now and then costs a few index lookups.
+const maxChoices = 4096
+
+func (l *Library) choose(req Request) *choice {
+	key := choiceKey{platform: req.Platform, command: req.Command}
+	if len(req.Templates) > 0 {
+		key = choiceKey{forced: strings.Join(req.Templates, ":")}
+	}
+	l.mu.RLock()
+	ch, ok := l.choices[key]
+	l.mu.RUnlock()
+	if ok {
+		return ch
+	}
+	ch = l.resolve(req)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if prev, ok := l.choices[key]; ok {
+		return prev // another goroutine chose first: keep one set of compiled templates
+	}
+	if l.choices == nil || len(l.choices) >= maxChoices {
+		l.choices = map[choiceKey]*choice{}
+	}
+	l.choices[key] = ch
+	return ch
+}
+
+// resolve makes a request's choice: the named templates, or the index's.
+func (l *Library) resolve(req Request) *choice {
+	if len(req.Templates) > 0 {
+		names := append([]string(nil), req.Templates...)
+		sel := Selection{Templates: names, Files: l.files(names), Why: "given by name"}
+		for i, n := range names {
+			if sel.Files[i] != "" {
+				ly := l.layer(sel.Files[i])
+				sel.Why += fmt.Sprintf("; %s comes from the %s templates in %s", n, ly.kind, ly.where)
+			}
+		}
+		return &choice{cands: []*candidate{{sel: sel}}}
+	}
+	sel, err := l.Match(req.Platform, req.Command)
+	if err != nil {
+		return &choice{err: err}
+	}
+	return &choice{cands: []*candidate{{sel: sel}}}
+}
+
+// templates compiles the candidate's files, once.
+func (c *candidate) templates(l *Library) ([]*Template, error) {
+	c.once.Do(func() {
+		for i, name := range c.sel.Templates {
+			ly := l.layer(c.sel.Files[i])
+			if ly == nil {
+				c.err = fmt.Errorf("template %q: %w", name, ErrUnknownTemplate)
+				return
+			}
+			t, err := ly.template(name)
+			if err != nil {
+				c.err = err
+				return
+			}
+			c.ts = append(c.ts, t)
+		}
+	})
+	return c.ts, c.err
+}
+
+func (c *candidate) parse(l *Library, ctl *control, text string) (*Result, error) {
+	ts, err := c.templates(l)
+	if err != nil {
+		return nil, err
+	}
+	return parseTemplates(ctl, ts, text)
 }
