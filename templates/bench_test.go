@@ -53,6 +53,26 @@ func BenchmarkARP10kContext(b *testing.B) {
 	}
 }
 
+// BenchmarkLibraryARP10k is BenchmarkARP10k through Library.ParseOutput,
+// the index choosing: what choosing (once, then remembered) and candidate
+// search (none when the first fits) add to a parse.
+func BenchmarkLibraryARP10k(b *testing.B) {
+	lib, err := NewLibrary(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := benchdata.ARPTable(10000)
+	req := Request{Platform: "cisco_ios", Command: "show ip arp"}
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := lib.ParseOutput(b.Context(), req, text)
+		if err != nil || len(p.Result.Records) != 9999 || p.Fallback {
+			b.Fatalf("%+v, err %v", p, err)
+		}
+	}
+}
+
 // BenchmarkNTCCorpus parses every ntc-templates test case once per
 // iteration, templates compiled beforehand.
 func BenchmarkNTCCorpus(b *testing.B) {

@@ -21,17 +21,22 @@
 //	p, err := lib.ParseOutput(ctx, templates.Request{Platform: platform, Command: command}, output)
 //	// parse --template NAME[:NAME] FILE, templates test NAME FILE, exec --template
 //	p, err := lib.ParseOutput(ctx, templates.Request{Templates: names}, output)
-//	// p.Result holds the records, p.Selection the templates used and why
-//	// templates match P C
+//	// p.Result holds the records, p.Selection the templates used and why;
+//	// with --min-score, Request.MinScore: a first choice that fails, finds
+//	// nothing or scores below it gives way to a better candidate
+//	// (p.Fallback, p.Why)
+//	// templates match P C [FILE]
 //	sel, err := lib.Match(platform, command) // sel.Templates, sel.Why
+//	cands, err := lib.Candidates(platform, command) // every choice, in priority order
+//	ranked, err := lib.Rank(ctx, platform, command, output, minScore) // each scored, best first
 //	// templates list [FILTER], templates show NAME
 //	entries, err := lib.List(filter)
 //	text, layer, err := lib.Source(name)
 //	// templates import DIR
 //	n, err := templates.Import(dir, filepath.Join(home, "ntc-templates"))
 //	// --json, |> json; --min-score
-//	b, err := res.JSON()
-//	failed := res.Score.Value < minScore
+//	b, err := p.Result.JSON()
+//	failed := p.Result.Score.Value < minScore
 //
 // Errors: *TemplateError (errors.Is ErrTemplate) names the template line
 // and what to do; *ParseError (ErrParse) is a template's Error action;
