@@ -105,3 +105,25 @@ func TestShortLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeStopsPairing: pairing rows by key, the slow part of a merge,
+// stops when the context ends.
+func TestMergeStopsPairing(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	rows := func(n int) [][]any {
+		out := make([][]any, n)
+		for i := range out {
+			out[i] = []any{"k", "v"}
+		}
+		return out
+	}
+	base := &Result{Header: []string{"K", "A"}, Records: rows(100)}
+	next := &Result{Header: []string{"K", "B"}, Records: rows(100)}
+	if err := extend(newControl(ctx), base, next, []string{"K"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+	if err := extend(nil, base, next, []string{"K"}); err != nil || len(base.Header) != 3 {
+		t.Errorf("without a context: %v, %v", err, base.Header)
+	}
+}

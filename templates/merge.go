@@ -49,7 +49,7 @@ func parseMerged(c *control, ts []*Template, text string) (*Result, error) {
 		if len(keys) == 0 {
 			keys = t.Keys()
 		}
-		if err := extend(base, next, keys); err != nil {
+		if err := extend(c, base, next, keys); err != nil {
 			return nil, fmt.Errorf("merge %s into %s: %w", t.name, strings.Join(names, ":"), err)
 		}
 		names = append(names, t.name)
@@ -59,7 +59,10 @@ func parseMerged(c *control, ts []*Template, text string) (*Result, error) {
 	return base, nil
 }
 
-func extend(base, next *Result, keys []string) error {
+// Pairing rows by key compares every base row with every row of next: for
+// big tables that is the slow part of a merge, so it looks at the context
+// as a parse does.
+func extend(c *control, base, next *Result, keys []string) error {
 	col := func(h []string, name string) int {
 		for i, x := range h {
 			if x == name {
@@ -103,7 +106,14 @@ func extend(base, next *Result, keys []string) error {
 		}
 		return nil
 	}
-	for _, rec := range base.Records {
+	for r, rec := range base.Records {
+		if c != nil && c.done != nil && r%checkEvery == 0 {
+			select {
+			case <-c.done:
+				return fmt.Errorf("pairing rows by key, at row %d: %w", r+1, c.ctx.Err())
+			default:
+			}
+		}
 		for _, other := range next.Records {
 			same := true
 			for _, k := range keys {
