@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"context"
 	"os"
 	"testing"
 
@@ -31,6 +32,47 @@ func BenchmarkARP10k(b *testing.B) {
 		res, err := t.Parse(text)
 		if err != nil || len(res.Records) != 9999 {
 			b.Fatalf("records %d, err %v", len(res.Records), err)
+		}
+	}
+}
+
+// BenchmarkARP10kContext is BenchmarkARP10k through ParseContext with a
+// context that can be cancelled: what the context checks cost.
+func BenchmarkARP10kContext(b *testing.B) {
+	t := builtinTemplate(b, "cisco_ios_show_ip_arp.textfsm")
+	text := benchdata.ARPTable(10000)
+	ctx, cancel := context.WithCancel(b.Context())
+	defer cancel()
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := t.ParseContext(ctx, text)
+		if err != nil || len(res.Records) != 9999 {
+			b.Fatalf("records %d, err %v", len(res.Records), err)
+		}
+	}
+}
+
+// BenchmarkLibraryARP10k is BenchmarkARP10k through Library.ParseOutput,
+// the index choosing: what choosing (once, then remembered) and candidate
+// search (none when the first fits) add to a parse.
+func BenchmarkLibraryARP10k(b *testing.B) {
+	lib, err := NewLibrary(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := benchdata.ARPTable(10000)
+	req := Request{Platform: "cisco_ios", Command: "show ip arp"}
+	// The first call chooses and compiles, once for the library's life.
+	if _, err := lib.ParseOutput(b.Context(), req, text); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := lib.ParseOutput(b.Context(), req, text)
+		if err != nil || len(p.Result.Records) != 9999 || p.Fallback {
+			b.Fatalf("%+v, err %v", p, err)
 		}
 	}
 }

@@ -42,7 +42,11 @@ func TestBuiltinCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, sel, err := lib.Parse(c.platform, c.command, string(raw))
+			sel, err := lib.Match(c.platform, c.command)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := clitableParseWith(lib, sel.Templates, string(raw))
 			if err != nil {
 				t.Fatal(err)
 			}

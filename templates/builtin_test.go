@@ -80,7 +80,7 @@ func compareShared(lib *Library, sel Selection, c ntcCase) string {
 	if err != nil {
 		return err.Error()
 	}
-	res, err := lib.ParseWith(sel.Templates, string(raw))
+	res, err := clitableParseWith(lib, sel.Templates, string(raw))
 	if err != nil {
 		return "parse: " + err.Error()
 	}

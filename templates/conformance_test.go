@@ -83,7 +83,7 @@ func runNTCCase(lib *Library, c ntcCase) string {
 	if err != nil {
 		return err.Error()
 	}
-	res, _, err := lib.Parse(c.platform, c.command, string(raw))
+	res, err := clitableParse(lib, c.platform, c.command, string(raw))
 	if err != nil {
 		return "parse: " + err.Error()
 	}
@@ -97,6 +97,31 @@ func runNTCCase(lib *Library, c ntcCase) string {
 		}
 	}
 	return ""
+}
+
+// clitableParse parses as ntc-templates' parse_output does, through
+// clitable, which turns every List item into a string even for a single
+// template: the shape ntc's expected YAML (and Python's JSON in
+// testdata/builtin) holds. vc's own path, ParseOutput, keeps a single
+// template's values native.
+func clitableParse(lib *Library, platform, command, text string) (*Result, error) {
+	sel, err := lib.Match(platform, command)
+	if err != nil {
+		return nil, err
+	}
+	return clitableParseWith(lib, sel.Templates, text)
+}
+
+func clitableParseWith(lib *Library, names []string, text string) (*Result, error) {
+	var ts []*Template
+	for _, n := range names {
+		t, err := lib.Template(n)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ParseMerged(ts, text)
 }
 
 func loadExpected(path string) ([]any, error) {

@@ -125,10 +125,34 @@ func TestBacktrackerBudget(t *testing.T) {
 	}
 	in := strings.Repeat("x", 40)
 	caps := make([]int, 2)
-	if r.matchWith(&fastState{}, in, caps) {
+	if mustMatch(t, r, in, caps) {
 		t.Fatal("matched without a y")
 	}
-	if !r.matchWith(&fastState{}, in+"y", caps) || caps[0] != 0 || caps[1] != 40 {
+	if !mustMatch(t, r, in+"y", caps) || caps[0] != 0 || caps[1] != 40 {
 		t.Fatalf("caps %v", caps)
 	}
+}
+
+// TestBacktrackerBudgetSpentOnSuccess: the budget runs out inside a loop
+// whose continuation then matches; the groups must still be the ones
+// Python finds (a = 19 x's, b = the last), not the short path's.
+func TestBacktrackerBudgetSpentOnSuccess(t *testing.T) {
+	r, err := compileRegex(`(?P<a>(?:(?:x+x+)*z|x)*)(?P<b>x)`)
+	if err != nil || r.fast == nil {
+		t.Fatalf("%v, backtracker %v", err, r != nil && r.fast != nil)
+	}
+	caps := make([]int, 4)
+	if !mustMatch(t, r, strings.Repeat("x", 20), caps) || !equalInts(caps, []int{0, 19, 19, 20}) {
+		t.Fatalf("caps %v, want [0 19 19 20] as Python's re.match gives", caps)
+	}
+}
+
+// mustMatch runs a pattern that cannot give up (no regexp2) on in.
+func mustMatch(t *testing.T, r *pyRegex, in string, caps []int) bool {
+	t.Helper()
+	ok, err := r.matchWith(&fastState{}, in, caps)
+	if err != nil {
+		t.Fatalf("%q on %q: %v", r.src, in, err)
+	}
+	return ok
 }

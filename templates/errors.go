@@ -3,6 +3,7 @@ package templates
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Sentinel errors, for errors.Is in the console's exit-code mapping.
@@ -15,6 +16,9 @@ var (
 	ErrNoTemplate = errors.New("no template for this platform and command")
 	// ErrUnknownTemplate marks a template name that no source holds.
 	ErrUnknownTemplate = errors.New("unknown template")
+	// ErrTimeout marks a regular expression that ran for MatchTimeout on
+	// one line: a template (or index) pattern gone exponential.
+	ErrTimeout = errors.New("regular expression match timed out")
 )
 
 // TemplateError is a mistake in a template's text, tied to its line.
@@ -60,3 +64,34 @@ func (e *ParseError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrParse) hold.
 func (e *ParseError) Unwrap() error { return ErrParse }
+
+// TimeoutError is a rule whose regular expression ran for MatchTimeout on
+// one input line without an answer (only patterns that need regexp2 can):
+// the template is at fault, not the input, so the parse is abandoned
+// rather than the line skipped, which would make its records depend on
+// how busy the machine was. A parse stopped by its context's deadline
+// returns the context's error instead.
+type TimeoutError struct {
+	Template  string
+	RuleLine  int    // template line of the rule being matched
+	Value     string // the List value whose nested groups were being matched; "" for the rule's own regex
+	InputLine int    // 1-based input line
+	Input     string // that input line
+	Limit     time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	what := "regex"
+	if e.Value != "" {
+		what = "value " + e.Value + " regex"
+	}
+	in := e.Input
+	if len(in) > 80 {
+		in = in[:80] + "..."
+	}
+	return fmt.Sprintf("template %s line %d: %s match gave up after %v at input line %d: %q",
+		e.Template, e.RuleLine, what, e.Limit, e.InputLine, in)
+}
+
+// Unwrap makes errors.Is(err, ErrTimeout) hold.
+func (e *TimeoutError) Unwrap() error { return ErrTimeout }

@@ -3,6 +3,7 @@ package templates
 import (
 	"regexp/syntax"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -28,6 +29,10 @@ type fastRegex struct {
 
 // fastState is one match attempt's scratch space.
 type fastState struct {
+	// deadline is the parse's, for regexp2's limits (zero: none); it
+	// rides here because this is the scratch every match of a parse gets.
+	deadline time.Time
+
 	s       string
 	caps    []int
 	loops   []int
@@ -75,11 +80,15 @@ func (f *fastRegex) match(st *fastState, s string, caps []int) bool {
 		return false
 	}
 	st.reset(s, f.ncap, f.nloops)
-	if !f.root(st, 0) {
-		if !st.aborted {
-			return false
-		}
+	ok := f.root(st, 0)
+	if st.aborted {
+		// A loop that ran out of budget may still have tried its
+		// continuation and matched, but not with the groups a full
+		// search would find first: only Go's engine can say.
 		return f.slow.match(s, f.goIx, caps)
+	}
+	if !ok {
+		return false
 	}
 	for k, ix := range f.goIx {
 		caps[2*k], caps[2*k+1] = st.caps[2*ix], st.caps[2*ix+1]

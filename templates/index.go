@@ -148,15 +148,20 @@ func isPlainWord(s string) bool {
 
 // matchCell applies one column's pattern as re.match does: at the start of
 // the attribute, not necessarily to its end.
-func (r *indexRow) matchCell(col, attr string) bool {
+// A pattern that needs regexp2 may give up (ErrTimeout) after MatchTimeout.
+func (r *indexRow) matchCell(ixName, col, attr string) (bool, error) {
 	pat := r.cells[col]
 	if pat == "" {
-		return true
+		return true, nil
 	}
 	if re := r.compiled[col]; re != nil {
-		return re.match(attr, nil)
+		ok, err := re.match(attr, nil)
+		if err != nil {
+			return false, fmt.Errorf("index %s line %d: column %s: pattern %q on %q: %w", ixName, r.line, col, pat, attr, err)
+		}
+		return ok, nil
 	}
-	return strings.HasPrefix(attr, pat)
+	return strings.HasPrefix(attr, pat), nil
 }
 
 // IndexMatch is the row of an index that selected templates, and why.
@@ -170,17 +175,45 @@ type IndexMatch struct {
 // Lookup returns the first row whose columns match attrs (column name ->
 // value, e.g. Platform and Command; a column not in attrs is not checked).
 func (ix *Index) Lookup(attrs map[string]string) (IndexMatch, bool, error) {
+	ms, err := ix.lookup(attrs, 1)
+	if err != nil || len(ms) == 0 {
+		return IndexMatch{}, false, err
+	}
+	return ms[0], true, nil
+}
+
+// LookupAll returns every row whose columns match attrs, in index order:
+// the first is Lookup's, the others what clitable would never reach. A row
+// whose pattern is broken ends the list with its error, after the rows
+// found before it.
+func (ix *Index) LookupAll(attrs map[string]string) ([]IndexMatch, error) {
+	return ix.lookup(attrs, -1)
+}
+
+// lookup finds up to limit matching rows (-1: all).
+func (ix *Index) lookup(attrs map[string]string, limit int) ([]IndexMatch, error) {
+	var out []IndexMatch
 	for _, r := range ix.rows {
+		if len(out) == limit {
+			break
+		}
 		// Cheap test first: plain platform cells need no compiling.
 		if p, ok := attrs["Platform"]; ok && isPlainWord(r.cells["Platform"]) && !strings.HasPrefix(p, r.cells["Platform"]) {
 			continue
 		}
 		if err := r.compile(ix.name); err != nil {
-			return IndexMatch{}, false, err
+			return out, err
 		}
 		ok := true
 		for col, v := range attrs {
-			if _, has := r.cells[col]; has && !r.matchCell(col, v) {
+			if _, has := r.cells[col]; !has {
+				continue
+			}
+			m, err := r.matchCell(ix.name, col, v)
+			if err != nil {
+				return out, err
+			}
+			if !m {
 				ok = false
 				break
 			}
@@ -194,12 +227,12 @@ func (ix *Index) Lookup(attrs map[string]string) (IndexMatch, bool, error) {
 				why = append(why, fmt.Sprintf("%s %q matches %q", strings.ToLower(col), v, r.raw[col]))
 			}
 		}
-		return IndexMatch{
+		out = append(out, IndexMatch{
 			Index: ix.name, Line: r.line, Templates: append([]string(nil), r.templates...),
 			Why: fmt.Sprintf("%s line %d: %s", ix.name, r.line, strings.Join(why, ", ")),
-		}, true, nil
+		})
 	}
-	return IndexMatch{}, false, nil
+	return out, nil
 }
 
 // Templates lists every template name the index refers to, in index order.

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -16,11 +17,19 @@ import (
 // Like clitable (and so ntc-templates' parse_output and Netmiko), list
 // items come back as strings: None as "None", nested-group maps as their
 // Python repr. Template.Parse keeps them as nil and maps.
-func ParseMerged(ts []*Template, text string) (*Result, error) {
+func ParseMerged(ts []*Template, text string) (*Result, error) { return parseMerged(nil, ts, text) }
+
+// ParseMergedContext is ParseMerged that stops when ctx is done, as
+// Template.ParseContext does.
+func ParseMergedContext(ctx context.Context, ts []*Template, text string) (*Result, error) {
+	return parseMerged(newControl(ctx), ts, text)
+}
+
+func parseMerged(c *control, ts []*Template, text string) (*Result, error) {
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("parse: %w", ErrNoTemplate)
 	}
-	base, err := ts[0].Parse(text)
+	base, err := ts[0].parse(c, text)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +40,7 @@ func ParseMerged(ts []*Template, text string) (*Result, error) {
 	keys := ts[0].Keys()
 	names := []string{ts[0].name}
 	for _, t := range ts[1:] {
-		next, err := t.Parse(text)
+		next, err := t.parse(c, text)
 		if err != nil {
 			return nil, err
 		}
@@ -40,7 +49,7 @@ func ParseMerged(ts []*Template, text string) (*Result, error) {
 		if len(keys) == 0 {
 			keys = t.Keys()
 		}
-		if err := extend(base, next, keys); err != nil {
+		if err := extend(c, base, next, keys); err != nil {
 			return nil, fmt.Errorf("merge %s into %s: %w", t.name, strings.Join(names, ":"), err)
 		}
 		names = append(names, t.name)
@@ -50,7 +59,10 @@ func ParseMerged(ts []*Template, text string) (*Result, error) {
 	return base, nil
 }
 
-func extend(base, next *Result, keys []string) error {
+// Pairing rows by key compares every base row with every row of next: for
+// big tables that is the slow part of a merge, so it looks at the context
+// as a parse does.
+func extend(c *control, base, next *Result, keys []string) error {
 	col := func(h []string, name string) int {
 		for i, x := range h {
 			if x == name {
@@ -94,7 +106,14 @@ func extend(base, next *Result, keys []string) error {
 		}
 		return nil
 	}
-	for _, rec := range base.Records {
+	for r, rec := range base.Records {
+		if c != nil && c.done != nil && r%checkEvery == 0 {
+			select {
+			case <-c.done:
+				return fmt.Errorf("pairing rows by key, at row %d: %w", r+1, c.ctx.Err())
+			default:
+			}
+		}
 		for _, other := range next.Records {
 			same := true
 			for _, k := range keys {

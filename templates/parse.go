@@ -1,14 +1,57 @@
 package templates
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
 // Parse runs the template over text and returns its records. The state of
 // the run lives in this call, so Parse may run concurrently on one Template.
 // An Error action in the template returns a *ParseError and no records, as
-// Python textfsm does.
-func (t *Template) Parse(text string) (*Result, error) {
+// Python textfsm does; a rule whose regexp2 pattern runs for MatchTimeout
+// on a line returns a *TimeoutError.
+func (t *Template) Parse(text string) (*Result, error) { return t.parse(nil, text) }
+
+// ParseContext is Parse that stops when ctx is done, with an error wrapping
+// ctx.Err() (context.Canceled or context.DeadlineExceeded) and no records.
+// It looks at ctx between input lines; inside a regexp2 match, which
+// cannot be interrupted, the match's limit is what remains of ctx's
+// deadline when that is shorter than MatchTimeout, so a deadline holds
+// even there (a bare cancellation waits for the match to end, at most
+// MatchTimeout).
+func (t *Template) ParseContext(ctx context.Context, text string) (*Result, error) {
+	return t.parse(newControl(ctx), text)
+}
+
+// control is what a context asks of a parse: to stop once done, and to
+// fit regexp2 matches in the deadline. A nil *control asks nothing.
+type control struct {
+	ctx      context.Context
+	done     <-chan struct{} // nil when ctx can never be done
+	deadline time.Time       // zero when ctx has none
+}
+
+func newControl(ctx context.Context) *control {
+	c := &control{ctx: ctx, done: ctx.Done()}
+	c.deadline, _ = ctx.Deadline()
+	return c
+}
+
+// checkEvery is how many input lines pass between looks at the context: a
+// line takes about a microsecond, so a cancelled parse stops within a
+// fraction of a millisecond, and the look costs nothing measurable.
+const checkEvery = 64
+
+func (t *Template) parse(c *control, text string) (*Result, error) {
 	p := run{
 		t:     t,
 		slots: make([]slot, len(t.values)),
 		caps:  make([]int, 2*t.maxCaps),
+	}
+	if c != nil {
+		p.ctx, p.done, p.fast.deadline = c.ctx, c.done, c.deadline
 	}
 	p.lastBox = make([]any, len(t.values))
 	p.score.Required = len(t.Required())
@@ -22,6 +65,8 @@ func (t *Template) Parse(text string) (*Result, error) {
 // the Template so the Template stays shareable.
 type run struct {
 	t       *Template
+	ctx     context.Context // nil for Parse
+	done    <-chan struct{} // ctx.Done(), looked at every checkEvery lines
 	slots   []slot
 	caps    []int
 	fast    fastState
@@ -68,6 +113,13 @@ func (p *run) lines(text string) error {
 	stopped := false
 	lineNo := 0
 	for pos := 0; pos < len(text) && !stopped; {
+		if p.done != nil && lineNo%checkEvery == 0 {
+			select {
+			case <-p.done:
+				return p.stopped(lineNo+1, p.ctx.Err())
+			default:
+			}
+		}
 		var line string
 		line, pos = nextLine(text, pos)
 		lineNo++
@@ -75,7 +127,11 @@ func (p *run) lines(text string) error {
 		rules := t.states[cur].rules
 		for ri := range rules {
 			r := &rules[ri]
-			if !r.re.matchWith(&p.fast, line, p.caps) {
+			ok, err := r.re.matchWith(&p.fast, line, p.caps)
+			if err != nil {
+				return p.matchFailed(err, r, "", lineNo, line)
+			}
+			if !ok {
 				continue
 			}
 			matched = true
@@ -85,9 +141,12 @@ func (p *run) lines(text string) error {
 				}
 				lo, hi := p.caps[2*k], p.caps[2*k+1]
 				if lo < 0 {
-					p.assign(vi, "", false)
+					err = p.assign(vi, "", false)
 				} else {
-					p.assign(vi, line[lo:hi], true)
+					err = p.assign(vi, line[lo:hi], true)
+				}
+				if err != nil {
+					return p.matchFailed(err, r, t.values[vi].name, lineNo, line)
 				}
 			}
 			switch r.recordOp {
@@ -135,9 +194,33 @@ func (p *run) lines(text string) error {
 	return nil
 }
 
+// matchFailed turns a regex that gave up into the parse's error.
+func (p *run) matchFailed(err error, r *rule, value string, lineNo int, line string) error {
+	var mt *matchTimeoutError
+	if !errors.As(err, &mt) {
+		return err
+	}
+	if mt.deadline {
+		// The limit was what the context's deadline left: its time ran
+		// out, not the template's.
+		cause := context.DeadlineExceeded
+		if p.ctx != nil && p.ctx.Err() != nil {
+			cause = p.ctx.Err()
+		}
+		return p.stopped(lineNo, cause)
+	}
+	return &TimeoutError{Template: p.t.name, RuleLine: r.line, Value: value, InputLine: lineNo, Input: line, Limit: mt.limit}
+}
+
+// stopped is the error of a parse whose context ended before input line n.
+func (p *run) stopped(n int, cause error) error {
+	return fmt.Errorf("template %s: parse stopped at input line %d: %w", p.t.name, n, cause)
+}
+
 // assign stores a matched group (set false: the group took no part, which
 // Python sees as None) and runs the value's options in declared order.
-func (p *run) assign(vi int, s string, set bool) {
+// It fails only when a List value's nested regex gives up.
+func (p *run) assign(vi int, s string, set bool) error {
 	v := &p.t.values[vi]
 	sl := &p.slots[vi]
 	if set {
@@ -154,9 +237,14 @@ func (p *run) assign(vi int, s string, set bool) {
 				p.fillUp(vi, s)
 			}
 		case optList:
-			sl.items = append(sl.items, listItem(v, s, set))
+			item, err := listItem(&p.fast, v, s, set)
+			if err != nil {
+				return err
+			}
+			sl.items = append(sl.items, item)
 		}
 	}
+	return nil
 }
 
 // fillUp copies a value into earlier records until one already has it.
@@ -171,13 +259,17 @@ func (p *run) fillUp(vi int, s string) {
 
 // listItem is what a List value appends: the text, None, or, when the
 // value's regex has nested named groups, a map of those groups.
-func listItem(v *valueDef, s string, set bool) any {
+func listItem(st *fastState, v *valueDef, s string, set bool) (any, error) {
 	if !set {
-		return nil
+		return nil, nil
 	}
 	if v.nested != nil && len(v.nested.names) > 0 {
 		caps := make([]int, 2*len(v.nested.names))
-		if v.nested.match(s, caps) {
+		ok, err := v.nested.matchWith(st, s, caps)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			m := make(map[string]any, len(v.nested.names))
 			for k, n := range v.nested.names {
 				if caps[2*k] < 0 {
@@ -186,10 +278,10 @@ func listItem(v *valueDef, s string, set bool) any {
 					m[n] = s[caps[2*k]:caps[2*k+1]]
 				}
 			}
-			return m
+			return m, nil
 		}
 	}
-	return s
+	return s, nil
 }
 
 func (p *run) clearRecord() {
