@@ -262,6 +262,14 @@ func (e *Env) execute(ctx context.Context, spec run.Spec, asJSON bool) (*records
 		e.warnf("could not record the run: %v", res.SinkErr)
 	}
 	e.sayTemplates(res.Templates)
+	if res.Unparsed > 0 {
+		e.warnf("%d %s could not be parsed and %s shown raw: %v", res.Unparsed, plural("output", res.Unparsed),
+			map[bool]string{true: "is", false: "are"}[res.Unparsed == 1], res.FirstParseErr)
+	}
+	for _, name := range slices.Sorted(maps.Keys(res.Fallbacks)) {
+		f := res.Fallbacks[name]
+		e.saidf("%s stood in on %d %s: %s", strings.TrimSuffix(name, ".textfsm"), f.Outputs, plural("output", f.Outputs), f.Why)
+	}
 	e.lastRun = r
 	e.summarise(r)
 	set := res.Records

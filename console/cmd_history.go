@@ -143,7 +143,7 @@ func runID(s string) (uint64, error) {
 	return id, nil
 }
 
-var runDeviceColumns = []string{"device", "status", "reason", "elapsed", "cred", "platform", "commands", "template", "score", "capture"}
+var runDeviceColumns = []string{"device", "status", "reason", "elapsed", "cred", "platform", "commands", "template", "score", "capture", "note"}
 
 func runHistoryShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	id, err := runID(c.Args[0])
@@ -163,7 +163,7 @@ func runHistoryShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 		case d.Kind != "":
 			status = d.Kind
 		}
-		var cmds, tmpls, scores, caps []string
+		var cmds, tmpls, scores, caps, notes []string
 		for _, o := range d.Outputs {
 			cmds = append(cmds, o.Command)
 			if o.Template != "" {
@@ -178,9 +178,12 @@ func runHistoryShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 			case o.Invalid:
 				caps = append(caps, "not kept: failed validation")
 			}
+			if o.ParseError != "" {
+				notes = append(notes, "not parsed: "+o.ParseError)
+			}
 		}
 		devices.Rows = append(devices.Rows, []any{d.Name, status, d.Reason, d.Elapsed, d.Cred, d.Platform,
-			strings.Join(cmds, "; "), strings.Join(tmpls, ", "), strings.Join(scores, ", "), strings.Join(caps, ", ")})
+			strings.Join(cmds, "; "), strings.Join(tmpls, ", "), strings.Join(scores, ", "), strings.Join(caps, ", "), strings.Join(notes, "; ")})
 	}
 	c2 := r.Counts()
 	head := &records.Set{Record: true,

@@ -81,20 +81,18 @@ func templateCommands() []*Command {
 		},
 		{
 			Name: "templates match", Args: "PLATFORM COMMAND...", Group: groupRecords, MinArgs: 2, MaxArgs: -1,
-			Summary:  "say which template parses a command on a platform, and why",
-			Examples: []string{"templates match cisco_ios sh ip int br", `templates match arista_eos "show version"`},
-			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-				lib, err := e.library()
-				if err != nil {
-					return nil, err
-				}
-				sel, err := lib.Match(c.Args[0], strings.Join(c.Args[1:], " "))
-				if err != nil {
-					return nil, err
-				}
-				fmt.Fprintf(e.Out, "%s\n  %s\n", strings.Join(sel.Templates, ":"), sel.Why)
-				return nil, nil
+			Flags: []Flag{
+				{Name: "output", Value: "FILE", Help: "parse this saved output with every candidate and rank them by score (- reads stdin)"},
+				{Name: "min-score", Value: "0..1", Help: "with --output: the score below which the index's choice gives way"},
+				jsonFlag,
 			},
+			Summary: "say which template parses a command on a platform, and why; with an output, rank every candidate",
+			Help: "Without --output, names the index's choice and why. With --output FILE, every candidate (each\n" +
+				"layer's matching index lines: yours, ntc-templates', the built-in ones) parses the output, and the\n" +
+				"table lists them best first with score, records and error; the one exec would use is marked.",
+			Examples: []string{"templates match cisco_ios sh ip int br", `templates match arista_eos "show version"`,
+				"templates match cisco_xr show version --output version.txt"},
+			Run: runTemplatesMatch,
 		},
 		{
 			Name: "templates test", Args: "NAME [FILE]", Group: groupRecords, MinArgs: 1, MaxArgs: 2, Flags: []Flag{jsonFlag},
@@ -117,12 +115,12 @@ func templateCommands() []*Command {
 				} else if text, err = e.pasted(); err != nil {
 					return nil, err
 				}
-				res, err := lib.ParseWith([]string{templateFile(c.Args[0])}, text)
+				p, err := lib.ParseOutput(ctx, templates.Request{Templates: []string{templateFile(c.Args[0])}}, text)
 				if err != nil {
 					return nil, err
 				}
-				sayScore(e, res)
-				return recordsResult(res), nil
+				sayScore(e, p.Result)
+				return recordsResult(p.Result), nil
 			},
 		},
 		{
@@ -194,19 +192,23 @@ func runParse(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	req := templates.Request{Platform: platform, Command: command, MinScore: minScore}
 	if forced != "" {
 		for _, n := range strings.Split(forced, ":") {
-			names = append(names, templateFile(n))
+			req.Templates = append(req.Templates, templateFile(n))
 		}
 	}
-	res, err := run.ParseOutput(lib, platform, command, names, text)
+	p, err := lib.ParseOutput(ctx, req, text)
 	if errors.Is(err, templates.ErrNoTemplate) {
 		return nil, fmt.Errorf("%w; name one with --template (see: templates list)", err)
 	}
 	if err != nil {
 		return nil, err
 	}
+	if p.Fallback {
+		e.saidf("%s", p.Why)
+	}
+	res := p.Result
 	sayScore(e, res)
 	out := recordsResult(res)
 	if minScore > 0 && res.Score.Value < minScore {
@@ -273,4 +275,52 @@ func (e *Env) pasted() (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+func runTemplatesMatch(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
+	lib, err := e.library()
+	if err != nil {
+		return nil, err
+	}
+	platform, command := c.Args[0], strings.Join(c.Args[1:], " ")
+	file := c.String("output", "")
+	if file == "" {
+		sel, err := lib.Match(platform, command)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(e.Out, "%s\n  %s\n", strings.Join(sel.Templates, ":"), sel.Why)
+		return nil, nil
+	}
+	minScore, err := minScoreFlag(c)
+	if err != nil {
+		return nil, err
+	}
+	text, err := readInput(e, file)
+	if err != nil {
+		return nil, err
+	}
+	ranked, err := lib.Rank(ctx, platform, command, text, minScore)
+	if err != nil {
+		return nil, err
+	}
+	set := &records.Set{Columns: []string{"chosen", "template", "layer", "index_line", "score", "records", "error"}, Empty: "no candidates"}
+	for _, r := range ranked {
+		chosen := ""
+		if r.Chosen {
+			chosen = "*"
+		}
+		errText := ""
+		if r.Err != nil {
+			errText = firstLine(r.Err.Error())
+		}
+		set.Rows = append(set.Rows, []any{chosen, strings.Join(r.Selection.Templates, ":"), r.Selection.Layer, r.Selection.Line,
+			fmt.Sprintf("%.2f", r.Score), r.Records, errText})
+	}
+	return set, nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -26,7 +26,6 @@ type extraArgsError struct{ usageError }
 
 func (e *extraArgsError) Unwrap() error { return &e.usageError }
 
-
 // words splits s the way a shell would: blanks separate words, '...' is
 // literal, "..." allows \" and \\, and a backslash outside quotes escapes
 // the next character.

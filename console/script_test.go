@@ -40,7 +40,16 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("VC_HOME", filepath.Join(env.WorkDir, ".vc"))
 			env.Setenv("NO_COLOR", "1")
+			// Scripts that need ntc-templates opt in with
+			// env NTC_TEMPLATES_DIR=$NTC_DIR, behind [ntc].
+			env.Setenv("NTC_DIR", ntcCollection())
 			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "ntc" {
+				return ntcCollection() != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: scriptCommands(),
 	}
@@ -74,4 +83,24 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 	maps.Copy(cmds, storeScriptCommands())
 	maps.Copy(cmds, ptyScriptCommands())
 	return cmds
+}
+
+// ntcCollection is the ntc-templates collection the tests read:
+// $NTC_TEMPLATES_DIR, else ../shared/ntc-templates beside the repository;
+// "" when there is none.
+func ntcCollection() string {
+	for _, dir := range []string{os.Getenv("NTC_TEMPLATES_DIR"), "../../shared/ntc-templates"} {
+		if dir == "" {
+			continue
+		}
+		for _, idx := range []string{filepath.Join(dir, "index"), filepath.Join(dir, "ntc_templates", "templates", "index")} {
+			if _, err := os.Stat(idx); err == nil {
+				abs, err := filepath.Abs(dir)
+				if err == nil {
+					return abs
+				}
+			}
+		}
+	}
+	return ""
 }

@@ -32,7 +32,7 @@ func Plan(ctx context.Context, d Deps, spec Spec) (*DryRun, error) {
 	var pr *parser
 	if !spec.Raw && d.Library != nil {
 		// One parser for all targets: it chooses each platform's templates once.
-		pr = newParser(d.Library, spec.Templates)
+		pr = newParser(d.Library, spec.Templates, spec.MinScore)
 	}
 	set := &records.Set{Columns: []string{"device", "address", "platform", "driver", "cred", "via", "hostkey", "template"}}
 	for _, t := range p.engine.Targets {

@@ -42,6 +42,12 @@ type Result struct {
 	Run       *Run
 	Records   *records.Set
 	Templates map[string]float64
+	// Fallbacks are the templates that stood in for the index's choice.
+	Fallbacks map[string]Fallback
+	// Unparsed counts the outputs whose template failed on them, and
+	// FirstParseErr says why the first did; they are shown raw.
+	Unparsed      int
+	FirstParseErr error
 	// SinkErr is the first error a sink met: the run went on without it.
 	SinkErr error
 	// AttemptsErr says the credentials that worked could not be recorded.
@@ -84,6 +90,12 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 		dev.Done, dev.Kind, dev.Reason = true, KindGone, "no longer in the inventory"
 	}
 	res := &Result{Run: r}
+	// The run's deadline bounds parsing as it bounds the devices.
+	if spec.Overall > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, spec.Overall)
+		defer cancel()
+	}
 	sinks := sinkCalls{sink: sink, ctx: context.WithoutCancel(ctx), res: res}
 	sinks.note(sink.Begin(sinks.ctx, r))
 
@@ -91,7 +103,7 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 	var pool *parsePool
 	var notes []parseNote // filled on the pool's goroutine, read once it ends
 	if !spec.Raw && d.Library != nil {
-		pool = newParsePool(newParser(d.Library, spec.Templates), spec.MinScore, runtime.GOMAXPROCS(0),
+		pool = newParsePool(ctx, newParser(d.Library, spec.Templates, spec.MinScore), runtime.GOMAXPROCS(0),
 			func(pr parsed, valid bool) { notes = append(notes, noteOf(pr, valid)) })
 	}
 	obs.Started(len(p.engine.Targets))
@@ -110,7 +122,8 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 	if pool != nil {
 		tb := pool.wait()
 		applyNotes(notes, byName, spec.MinScore)
-		res.Templates = tb.used
+		res.Templates, res.Fallbacks = tb.used, tb.fallbacks
+		res.Unparsed, res.FirstParseErr = tb.failed, tb.firstFailed
 		res.Records = assemble(tb)
 	} else {
 		var outs []records.Output
@@ -122,7 +135,7 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 		res.Records = records.Outputs(outs)
 	}
 	r.End = time.Now()
-	r.Status = r.finalStatus(ctx.Err() != nil)
+	r.Status = r.finalStatus(errors.Is(ctx.Err(), context.Canceled))
 	sinks.note(sink.End(sinks.ctx, r))
 	return res, nil
 }

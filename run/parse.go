@@ -1,6 +1,7 @@
 package run
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,81 +12,44 @@ import (
 	"vc/templates"
 )
 
-// parser parses many outputs, choosing each platform and command's
-// templates once. It is safe for concurrent use.
+// parser parses a run's outputs with the library's one parse path. The
+// library chooses and caches each platform and command's templates, and
+// is safe for concurrent use.
 type parser struct {
 	lib *templates.Library
 	// forced names the templates to use whatever the index says.
-	forced []string
-
-	mu     sync.Mutex
-	chosen map[[2]string]choice
+	forced   []string
+	minScore float64
 }
 
-func newParser(lib *templates.Library, forced []string) *parser {
-	return &parser{lib: lib, forced: forced, chosen: map[[2]string]choice{}}
-}
-
-type choice struct {
-	names []string
-	ts    []*templates.Template
-	err   error
-}
-
-func (p *parser) choose(platform, command string) choice {
-	key := [2]string{platform, command}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if c, ok := p.chosen[key]; ok {
-		return c
-	}
-	var c choice
-	if len(p.forced) > 0 {
-		c.names = p.forced
-	} else if sel, err := p.lib.Match(platform, command); err != nil {
-		c.err = err
-	} else {
-		c.names = sel.Templates
-	}
-	for _, n := range c.names {
-		t, err := p.lib.Template(n)
-		if err != nil {
-			c.err = err
-			break
-		}
-		c.ts = append(c.ts, t)
-	}
-	p.chosen[key] = c
-	return c
+func newParser(lib *templates.Library, forced []string, minScore float64) *parser {
+	return &parser{lib: lib, forced: forced, minScore: minScore}
 }
 
 // parse parses one output. A single template keeps Python textfsm's own
 // values (None stays nil, for null in JSON); an index line naming several
-// merges them as clitable does.
-func (p *parser) parse(platform, command, text string) (*templates.Result, error) {
-	c := p.choose(platform, command)
-	if c.err != nil {
-		return nil, c.err
-	}
-	if len(c.ts) == 1 {
-		return c.ts[0].Parse(text)
-	}
-	return templates.ParseMerged(c.ts, text)
+// merges them as clitable does; a chosen template that fails gives way to
+// a better candidate.
+func (p *parser) parse(ctx context.Context, platform, command, text string) (*templates.Parsed, error) {
+	return p.lib.ParseOutput(ctx, templates.Request{Templates: p.forced, Platform: platform, Command: command, MinScore: p.minScore}, text)
 }
 
-// TemplateNames says which templates would parse each command on a
+// templateNames says which templates would parse each command on a
 // platform, for a dry run.
 func (p *parser) templateNames(platform string, commands []string) string {
+	if len(p.forced) > 0 {
+		return strings.Join(p.forced, ":")
+	}
 	var names []string
 	for _, cmd := range commands {
-		c := p.choose(platform, cmd)
+		sel, err := p.lib.Match(platform, cmd)
 		switch {
-		case errors.Is(c.err, templates.ErrNoTemplate):
+		case errors.Is(err, templates.ErrNoTemplate):
 			names = append(names, "(none: raw)")
-		case c.err != nil:
-			names = append(names, "("+c.err.Error()+")")
+		case err != nil:
+			names = append(names, "("+err.Error()+")")
 		default:
-			names = append(names, strings.Join(c.names, ":"))
+			names = append(names, strings.Join(sel.Templates, ":"))
 		}
 	}
 	return strings.Join(slices.Compact(names), ", ")
@@ -107,7 +71,10 @@ type parsed struct {
 	at  int // its place: device index * commands + command index
 	out records.Output
 	res *templates.Result
-	err error
+	// fallback says why a candidate other than the index's choice parsed
+	// it; empty when the choice did.
+	fallback string
+	err      error
 }
 
 // tables are a run's outputs after parsing: one table per command, the
@@ -117,6 +84,20 @@ type tables struct {
 	parsed   []*records.Set
 	unparsed []orderedRaw
 	used     map[string]float64
+	// fallbacks say, per template that stood in for the index's choice,
+	// why, and on how many outputs.
+	fallbacks map[string]Fallback
+	// failed counts the outputs a template was chosen for but could not
+	// parse (an error, a regex that timed out), with the first error.
+	failed      int
+	firstFailed error
+}
+
+// Fallback is a template that parsed outputs in place of the index's
+// choice, which failed or scored low on them.
+type Fallback struct {
+	Why     string
+	Outputs int
 }
 
 // orderedRaw is an output no template read, with its place in the order.
@@ -130,11 +111,14 @@ type orderedRaw struct {
 // of the templates' columns, in the order they first appear. Each output
 // becomes rows at once, so its parse can be let go.
 type assembler struct {
-	minScore float64
-	tables   map[string]*tableBuild
-	order    []string
-	unparsed []orderedRaw
-	used     map[string]float64
+	minScore  float64
+	tables    map[string]*tableBuild
+	order     []string
+	unparsed  []orderedRaw
+	used      map[string]float64
+	fallbacks map[string]Fallback
+	failed    int
+	firstErr  error
 }
 
 type tableBuild struct {
@@ -152,7 +136,7 @@ type rowGroup struct {
 }
 
 func newAssembler(minScore float64) *assembler {
-	return &assembler{minScore: minScore, tables: map[string]*tableBuild{}, used: map[string]float64{}}
+	return &assembler{minScore: minScore, tables: map[string]*tableBuild{}, used: map[string]float64{}, fallbacks: map[string]Fallback{}}
 }
 
 // add files one parsed output. It says whether the output passed
@@ -160,11 +144,25 @@ func newAssembler(minScore float64) *assembler {
 func (a *assembler) add(pr parsed) (valid bool) {
 	o, res := pr.out, pr.res
 	if pr.err != nil {
+		if !errors.Is(pr.err, templates.ErrNoTemplate) {
+			a.failed++
+			if a.firstErr == nil {
+				a.firstErr = pr.err
+			}
+		}
 		a.unparsed = append(a.unparsed, orderedRaw{pr.at, o})
 		return true
 	}
 	if low, ok := a.used[res.Template]; !ok || res.Score.Value < low {
 		a.used[res.Template] = res.Score.Value
+	}
+	if pr.fallback != "" {
+		f := a.fallbacks[res.Template]
+		if f.Why == "" {
+			f.Why = pr.fallback
+		}
+		f.Outputs++
+		a.fallbacks[res.Template] = f
 	}
 	if a.minScore > 0 && res.Score.Value < a.minScore {
 		a.unparsed = append(a.unparsed, orderedRaw{pr.at, o})
@@ -206,7 +204,7 @@ func (a *assembler) add(pr parsed) (valid bool) {
 // finish lays the tables out in output order, rows padded to every
 // column the table gained.
 func (a *assembler) finish() *tables {
-	out := &tables{used: a.used}
+	out := &tables{used: a.used, fallbacks: a.fallbacks, failed: a.failed, firstFailed: a.firstErr}
 	for _, cmd := range a.order {
 		t := a.tables[cmd]
 		slices.SortStableFunc(t.groups, func(x, y rowGroup) int { return x.at - y.at })
@@ -250,13 +248,20 @@ type parseJob struct {
 	platform string
 }
 
-func newParsePool(p *parser, minScore float64, workers int, done func(pr parsed, valid bool)) *parsePool {
-	pp := &parsePool{p: p, jobs: make(chan parseJob, 256), results: make(chan parsed, 256), asm: newAssembler(minScore)}
+func newParsePool(ctx context.Context, p *parser, workers int, done func(pr parsed, valid bool)) *parsePool {
+	pp := &parsePool{p: p, jobs: make(chan parseJob, 256), results: make(chan parsed, 256), asm: newAssembler(p.minScore)}
 	for range workers {
 		pp.workers.Go(func() {
 			for j := range pp.jobs {
-				res, err := p.parse(j.platform, j.o.Command, j.o.Text)
-				pp.results <- parsed{at: j.at, out: j.o, res: res, err: err}
+				pr := parsed{at: j.at, out: j.o}
+				var got *templates.Parsed
+				if got, pr.err = p.parse(ctx, j.platform, j.o.Command, j.o.Text); pr.err == nil {
+					pr.res = got.Result
+					if got.Fallback {
+						pr.fallback = got.Why
+					}
+				}
+				pp.results <- pr
 			}
 		})
 	}
@@ -280,10 +285,4 @@ func (pp *parsePool) wait() *tables {
 	close(pp.results)
 	pp.collect.Wait()
 	return pp.asm.finish()
-}
-
-// ParseOutput parses one saved output as a run would: with the templates
-// named, or those the index chooses for platform and command.
-func ParseOutput(lib *templates.Library, platform, command string, forced []string, text string) (*templates.Result, error) {
-	return newParser(lib, forced).parse(platform, command, text)
 }
