@@ -10,7 +10,7 @@ import (
 
 // SchemaVersion is the newest schema this vc knows; a test holds it equal to
 // len(migrations).
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 var (
 	bucketMeta = []byte("meta")
@@ -26,6 +26,7 @@ var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	migrateInventory,
 	migrateVault,
 	migrateRuns,
+	migrateJobs,
 }
 
 func schemaVersion(tx *bolt.Tx) (int, error) {
@@ -144,6 +145,25 @@ const (
 // migrateRuns creates the buckets of the run history and the captures.
 func migrateRuns(tx *bolt.Tx, _ time.Time) error {
 	for _, b := range runBuckets {
+		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The buckets of schema 4: saved jobs, schedules and the daemon's state.
+const (
+	BucketJobs      = "jobs"      // job slug -> the job
+	BucketSchedules = "schedules" // schedule id -> the schedule
+	BucketDaemon    = "daemon"    // the daemon's heartbeat and what it runs
+	BucketNetBox    = "netbox"    // NetBox platform mappings and sync state
+)
+
+// migrateJobs creates the buckets of jobs, schedules, the daemon and
+// NetBox sync.
+func migrateJobs(tx *bolt.Tx, _ time.Time) error {
+	for _, b := range []string{BucketJobs, BucketSchedules, BucketDaemon, BucketNetBox} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
 			return err
 		}
