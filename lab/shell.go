@@ -90,6 +90,12 @@ func (s *shell) execute(line string, promptLen int) reply {
 	p := s.dev.plat
 	cmdPart, stages, pipeAt := splitPipes(p, line)
 	words := strings.Fields(cmdPart)
+	if p.host {
+		var err error
+		if words, err = shellWords(cmdPart); err != nil {
+			return reply{text: err.Error() + "\n", status: 2}
+		}
+	}
 	if len(words) == 0 {
 		return reply{}
 	}
@@ -99,7 +105,11 @@ func (s *shell) execute(line string, promptLen int) reply {
 	}
 	s.m = nil
 	r := reply{data: l.cmd.data}
-	r.text = l.cmd.run(s, l.args)
+	if l.cmd.runStatus != nil {
+		r.text, r.status = l.cmd.runStatus(s, l.args)
+	} else {
+		r.text = l.cmd.run(s, l.args)
+	}
 	text, noPage, err := applyFilters(p, stages, r.text)
 	if err != nil {
 		at := pipeAt + 1
