@@ -6,7 +6,7 @@
 // what `vc lab` does around it: write the inventory CSV, print a line with
 // "ready", serve until the context ends. Touch changes a device of a lab
 // running in another process through a state file beside the inventory:
-// its running configuration, or its host key.
+// its running configuration, its host key, or the key types it serves.
 //
 // Devices behave like their platform closely enough for real clients
 // (OpenSSH, Netmiko) and for ntc-templates to parse their outputs: prompt,
