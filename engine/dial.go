@@ -154,10 +154,20 @@ func (d *dialer) handshake(ctx context.Context, to Timeouts, conn net.Conn, addr
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 	cfg := clientConfig(cred, d.hostKeyCallback(ignoreHostKey), legacy, to.Handshake)
+	recorded := false
+	if !ignoreHostKey && d.hostKeys != nil {
+		cfg.HostKeyAlgorithms, recorded = d.hostKeys.algorithms(addr)
+	}
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
 	if err != nil {
-		if timedOut.Load() {
+		var ane *ssh.AlgorithmNegotiationError
+		switch {
+		case timedOut.Load():
 			return nil, fmt.Errorf("%w: %v", errWaitTimeout, err)
+		case recorded && errors.As(err, &ane) && ane.What == "host key":
+			// Asked only for the key types on record, the host had none:
+			// its key changed type, which OpenSSH refuses as a change.
+			return nil, d.hostKeys.otherTypes(addr, ane.RequestedAlgorithms)
 		}
 		return nil, err
 	}
@@ -225,6 +235,11 @@ func (p *jumpPool) get(ctx context.Context, d *dialer, to Timeouts, j *JumpHost)
 		if len(j.Creds) == 0 {
 			conn.Close()
 			cerr = errors.New("no credential for it")
+		}
+		var hk *HostKeyChangedError
+		if errors.As(cerr, &hk) {
+			// The key to forget is the jump host's, not its targets'.
+			hk.Device = j.Name
 		}
 		jc.err = fmt.Errorf("jump host %s: %w", j.Name, cerr)
 	})

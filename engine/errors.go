@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // Kind classifies why a device failed, so users and scripts can tell an
@@ -64,6 +65,7 @@ func classify(ctx context.Context, phase string, limit time.Duration, err error)
 	var hk *HostKeyChangedError
 	var dns *net.DNSError
 	var ne net.Error
+	var algo *ssh.AlgorithmNegotiationError
 	switch {
 	case ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled):
 		return failure(KindCanceled, err, "canceled during %s", phase)
@@ -81,7 +83,7 @@ func classify(ctx context.Context, phase string, limit time.Duration, err error)
 		return failure(KindTimeout, err, "timeout after %s during %s", roundDuration(limit), phase)
 	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, net.ErrClosed), errors.Is(err, errClosed):
 		return failure(KindClosed, err, "connection closed by the device during %s", phase)
-	case strings.Contains(err.Error(), "no common algorithm"):
+	case errors.As(err, &algo):
 		return failure(KindAlgorithm, err, "no common algorithm during %s (an old device? set legacy=yes on its platform or device): %v", phase, err)
 	}
 	return failure(KindOther, err, "%s: %v", phase, err)

@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -571,4 +573,56 @@ func TestGroupLimit(t *testing.T) {
 	if peak != 1 {
 		t.Errorf("peak %d devices at once in a group limited to 1", peak)
 	}
+}
+
+// TestHostKeyTypeSwap: a device whose recorded ed25519 key gave way to an
+// RSA key has changed its key, as OpenSSH says, and the RSA key is not
+// recorded; a device offering both still connects, with the recorded
+// type. A host seen for the first time is asked for ed25519 first.
+func TestHostKeyTypeSwap(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 1})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	plan := Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show clock"}, Timeouts: quick()}
+	if err := l.Touch(d.Name, lab.TouchOptions{HostKeyTypes: []string{"rsa", "ed25519"}}); err != nil {
+		t.Fatal(err)
+	}
+	if res := r.Collect(context.Background(), plan)[d.Name]; res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	known := readKnown(t, r)
+	if len(known) != 1 || !strings.Contains(known[0], " ssh-ed25519 ") {
+		t.Fatalf("first contact recorded %q, want one ed25519 key", known)
+	}
+	if err := l.Touch(d.Name, lab.TouchOptions{HostKeyTypes: []string{"rsa"}}); err != nil {
+		t.Fatal(err)
+	}
+	res := r.Collect(context.Background(), plan)[d.Name]
+	var changed *HostKeyChangedError
+	if res.Err == nil || res.Err.Kind != KindHostKey || !errors.As(res.Err, &changed) || !slices.Contains(changed.Offered, "ssh-rsa") ||
+		!strings.HasPrefix(res.Err.Reason, "host key changed! ") || !strings.Contains(res.Err.Reason, "hostkey forget "+d.Name) {
+		t.Fatalf("RSA key where ed25519 is recorded: %v", res.Err)
+	}
+	t.Logf("reason: %s", res.Err.Reason)
+	if got := readKnown(t, r); len(got) != 1 {
+		t.Errorf("known_hosts after the swap: %q", got)
+	}
+	if err := l.Touch(d.Name, lab.TouchOptions{HostKeyTypes: []string{"rsa", "ed25519"}}); err != nil {
+		t.Fatal(err)
+	}
+	if res := r.Collect(context.Background(), plan)[d.Name]; res.Err != nil {
+		t.Fatalf("both types offered, ed25519 recorded: %v", res.Err)
+	}
+	if got := readKnown(t, r); len(got) != 1 {
+		t.Errorf("known_hosts after connecting with both types: %q", got)
+	}
+}
+
+func readKnown(t *testing.T, r *Runner) []string {
+	t.Helper()
+	b, err := os.ReadFile(r.HostKeys().path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSpace(string(b)), "\n")
 }
