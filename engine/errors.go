@@ -55,6 +55,11 @@ func failure(k Kind, err error, format string, args ...any) *Error {
 // ErrAuthFailed is wrapped by every authentication failure.
 var ErrAuthFailed = errors.New("authentication failed")
 
+// ErrCredsWithheld is wrapped, with ErrAuthFailed, by the failure of a
+// host that refused the first credential and was not offered the others,
+// since its key was not on record (Target.OfferAllCreds offers them).
+var ErrCredsWithheld = errors.New("other credentials withheld from a host not on record")
+
 // classify turns an error met during phase into an *Error with a reason a
 // network engineer recognises.
 func classify(ctx context.Context, phase string, limit time.Duration, err error) *Error {

@@ -119,26 +119,89 @@ func (h *HostKeys) lookup(addr string) []ssh.PublicKey {
 	return keys
 }
 
-// Callback checks a host's key, recording it if the host is new.
-func (h *HostKeys) Callback() ssh.HostKeyCallback {
-	return func(hostname string, remote net.Addr, key ssh.PublicKey) error {
-		addr := knownhosts.Normalize(hostname)
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		known := h.lookup(addr)
-		if len(known) == 0 {
-			return h.record(addr, key)
-		}
-		for _, k := range known {
-			if bytes.Equal(k.Marshal(), key.Marshal()) {
-				return nil
-			}
-		}
-		// The host was asked only for the types on record (Algorithms): a
-		// key of another type is a change, as OpenSSH has it, or an
-		// impostor could get past an ed25519 key by offering only RSA.
-		return &HostKeyChangedError{Addr: addr, Got: key, File: h.path}
+// trust is what a connection's host-key check found: whether the host's
+// key was on record, which decides how many credentials it may be offered.
+type trust int
+
+const (
+	// trustUnchecked: host-key checking is off for the host.
+	trustUnchecked trust = iota
+	// trustFirstSeen: nothing was on record; the key was first seen in
+	// this connection, and is recorded only once a login over it works.
+	trustFirstSeen
+	// trustKnown: the key matched one on record.
+	trustKnown
+)
+
+// hostCheck is one connection's host-key check: trust on first use, refuse
+// on change. Its callback records nothing: a first-seen key is recorded by
+// commit once a login succeeded, so a host that refuses every credential
+// (an impostor collecting passwords) never becomes known.
+type hostCheck struct {
+	keys  *HostKeys
+	addr  string
+	trust trust
+	fresh ssh.PublicKey
+}
+
+// check starts the host-key check of one connection.
+func (h *HostKeys) check() *hostCheck { return &hostCheck{keys: h} }
+
+func (c *hostCheck) callback(hostname string, _ net.Addr, key ssh.PublicKey) error {
+	h := c.keys
+	addr := knownhosts.Normalize(hostname)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	known := h.lookup(addr)
+	if len(known) == 0 {
+		c.addr, c.fresh, c.trust = addr, key, trustFirstSeen
+		return nil
 	}
+	for _, k := range known {
+		if bytes.Equal(k.Marshal(), key.Marshal()) {
+			c.trust = trustKnown
+			return nil
+		}
+	}
+	// The host was asked only for the types on record (algorithms): a
+	// key of another type is a change, as OpenSSH has it, or an impostor
+	// could get past an ed25519 key by offering only RSA.
+	return &HostKeyChangedError{Addr: addr, Got: key, File: h.path}
+}
+
+// result is what the check found; nil checks nothing.
+func (c *hostCheck) result() trust {
+	if c == nil {
+		return trustUnchecked
+	}
+	c.keys.mu.Lock()
+	defer c.keys.mu.Unlock()
+	return c.trust
+}
+
+// commit records the key first seen in the connection, now that a login
+// over it succeeded. Another connection may have recorded it meanwhile;
+// a different key recorded meanwhile is a change.
+func (c *hostCheck) commit() error {
+	if c == nil {
+		return nil
+	}
+	h := c.keys
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.fresh == nil {
+		return nil
+	}
+	known := h.lookup(c.addr)
+	for _, k := range known {
+		if bytes.Equal(k.Marshal(), c.fresh.Marshal()) {
+			return nil
+		}
+	}
+	if len(known) > 0 {
+		return &HostKeyChangedError{Addr: c.addr, Got: c.fresh, File: h.path}
+	}
+	return h.record(c.addr, c.fresh)
 }
 
 // algorithms lists the host-key algorithms to ask the host at hostport

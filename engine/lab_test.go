@@ -266,6 +266,11 @@ func TestCredentialFallback(t *testing.T) {
 	l := startLab(t, lab.Options{Platforms: []string{"cisco_nxos"}, Devices: 1})
 	d := l.Devices()[0]
 	r := newTestRunner(t, 0)
+	// Credentials are offered in turn only to a host whose key is on
+	// record: a first run records it.
+	if res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]; res.Err != nil {
+		t.Fatal(res.Err)
+	}
 	bad := Credential{Name: "old", User: "admin", Password: "wrong"}
 	other := Credential{Name: "ops", User: "ops", Password: "admin"}
 	res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d, bad, other, labCred)}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
@@ -625,4 +630,76 @@ func readKnown(t *testing.T, r *Runner) []string {
 		t.Fatal(err)
 	}
 	return strings.Split(strings.TrimSpace(string(b)), "\n")
+}
+
+// TestCredentialsOnlyForKnownHosts: a host whose key was first seen in
+// the connection gets one credential: an impostor that refuses it does not
+// collect the others, and is not recorded as known for the next run. A
+// host on record, or the user's OfferAllCreds, gets them all.
+func TestCredentialsOnlyForKnownHosts(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_nxos"}, Devices: 1})
+	d := l.Devices()[0]
+	wrong := Credential{Name: "wrong", User: "admin", Password: "nope"}
+	run := func(r *Runner, tg Target) *Result {
+		return r.Collect(context.Background(), Plan{Targets: []Target{tg}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
+	}
+	t.Run("first seen", func(t *testing.T) {
+		r := newTestRunner(t, 0)
+		res := run(r, targetOf(d, wrong, labCred))
+		want := "auth failed with wrong; other credentials were not offered because this host's key was first seen in this connection (exec --all-creds offers them)"
+		if res.Err == nil || res.Err.Kind != KindAuth || res.Err.Reason != want || !errors.Is(res.Err, ErrAuthFailed) || !errors.Is(res.Err, ErrCredsWithheld) {
+			t.Fatalf("got %v", res.Err)
+		}
+		if len(res.Attempts) != 1 || res.Attempts[0] != (Attempt{Cred: "wrong"}) {
+			t.Errorf("attempts %+v", res.Attempts)
+		}
+		if b, err := os.ReadFile(r.HostKeys().path); err == nil && len(b) > 0 {
+			t.Errorf("a host that refused the login was recorded:\n%s", b)
+		}
+	})
+	t.Run("on record", func(t *testing.T) {
+		r := newTestRunner(t, 0)
+		if res := run(r, targetOf(d)); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		res := run(r, targetOf(d, wrong, labCred))
+		if res.Err != nil || res.Cred != "lab" || len(res.Attempts) != 2 {
+			t.Errorf("got %v, cred %q, attempts %+v", res.Err, res.Cred, res.Attempts)
+		}
+	})
+	t.Run("all creds", func(t *testing.T) {
+		r := newTestRunner(t, 0)
+		tg := targetOf(d, wrong, labCred)
+		tg.OfferAllCreds = true
+		if res := run(r, tg); res.Err != nil || res.Cred != "lab" || len(res.Attempts) != 2 {
+			t.Errorf("got %v, cred %q, attempts %+v", res.Err, res.Cred, res.Attempts)
+		}
+		if got := readKnown(t, r); len(got) != 1 {
+			t.Errorf("known_hosts after a login: %q", got)
+		}
+	})
+	t.Run("hostkey ignore", func(t *testing.T) {
+		r := newTestRunner(t, 0)
+		tg := targetOf(d, wrong, labCred)
+		tg.IgnoreHostKey = true
+		res := run(r, tg)
+		if res.Err == nil || !errors.Is(res.Err, ErrCredsWithheld) || !strings.Contains(res.Err.Reason, "because this host's key is not checked (hostkey=ignore;") {
+			t.Errorf("got %v", res.Err)
+		}
+	})
+	t.Run("jump host first seen", func(t *testing.T) {
+		jl := startLab(t, lab.Options{Platforms: []string{"linux"}, Devices: 1})
+		jd := jl.Devices()[0]
+		r := newTestRunner(t, 0)
+		tg := targetOf(d)
+		tg.Jump = &JumpHost{Name: jd.Name, Address: jd.Address, Port: jd.Port, Creds: []Credential{wrong, labCred}}
+		res := run(r, tg)
+		if res.Err == nil || !errors.Is(res.Err, ErrCredsWithheld) || !strings.Contains(res.Err.Reason, "jump host "+jd.Name) {
+			t.Fatalf("got %v", res.Err)
+		}
+		tg.Jump.OfferAllCreds = true
+		if res := run(r, tg); res.Err != nil {
+			t.Errorf("jump host with all credentials: %v", res.Err)
+		}
+	})
 }

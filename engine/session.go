@@ -36,13 +36,7 @@ type session struct {
 func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []Attempt, error) {
 	p := PlatformFor(t.Platform)
 	legacy := t.Legacy || p.Legacy
-	client, cred, attempts, err := d.connect(ctx, to, t.Addr(), t.Jump, t.Creds, t.IgnoreHostKey, legacy)
-	var hk *HostKeyChangedError
-	if errors.As(err, &hk) && hk.Device == "" {
-		// Tell the user which device to forget, not just its address.
-		hk.Device = t.Name
-		err = failure(KindHostKey, hk, "%s", hk.Error())
-	}
+	client, cred, attempts, err := d.connect(ctx, to, t, legacy)
 	if err != nil {
 		return nil, attempts, err
 	}

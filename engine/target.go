@@ -18,8 +18,12 @@ type Target struct {
 	Port     int
 	Platform string
 	// Creds are tried in order; only an authentication failure moves on to
-	// the next one.
+	// the next one, and only on a host whose key is on record: a host met
+	// for the first time, or not checked, gets the first one alone.
 	Creds []Credential
+	// OfferAllCreds offers every credential even to a host whose key is
+	// not on record: the user's explicit choice (exec --all-creds).
+	OfferAllCreds bool
 	// Jump, when set, is the host connections go through.
 	Jump *JumpHost
 	// IgnoreHostKey skips host-key checking (hostkey=ignore).
@@ -74,6 +78,9 @@ type JumpHost struct {
 	Creds         []Credential
 	IgnoreHostKey bool
 	Legacy        bool
+	// OfferAllCreds offers every credential even when the jump host's
+	// key is not on record, as Target.OfferAllCreds.
+	OfferAllCreds bool
 }
 
 // Addr is the jump host's host:port.
