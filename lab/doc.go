@@ -18,8 +18,8 @@
 // (eos.go, ios.go, nxos.go, xr.go, junos.go, linuxhost.go).
 //
 // A share of devices can be given a fault: refuse authentication, never
-// answer the SSH handshake, hang or drop in the middle of an output, or
-// answer slowly. Faulted devices carry a fault-<kind> inventory tag.
+// answer the SSH handshake, hang or drop in the middle of an output,
+// answer slowly, or flood (repeat an output without end). Faulted devices carry a fault-<kind> inventory tag.
 //
 // An idle device costs a listener, an accept goroutine and a few hundred
 // bytes: models and host keys are derived on first use.

@@ -88,6 +88,22 @@ func (c *conn) stall(ctx context.Context, f Fault) error {
 	return errSessionOver
 }
 
+// flood plays the flood fault: the output again and again, as fast as the
+// client takes it, until the client, the idle timer or the lab ends the
+// connection. The SSH channel's window bounds what is in flight.
+func (c *conn) flood(ctx context.Context, w io.Writer, text string) error {
+	if text == "" {
+		text = "\n"
+	}
+	for ctx.Err() == nil {
+		if _, err := io.WriteString(w, text); err != nil {
+			return errSessionOver
+		}
+		c.active()
+	}
+	return errSessionOver
+}
+
 // serve runs one connection: the fault that applies before SSH, the
 // handshake, then the session channels.
 func (d *device) serve(ctx context.Context, nc net.Conn) {

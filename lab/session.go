@@ -89,6 +89,10 @@ func (d *device) exec(ctx context.Context, c *conn, sh *shell, ch ssh.Channel, l
 	if d.plat.crlf {
 		text = strings.ReplaceAll(text, "\n", "\r\n")
 	}
+	if r.data && d.Fault == FaultFlood {
+		_ = c.flood(ctx, ch, text)
+		return
+	}
 	if r.data && (d.Fault == FaultHang || d.Fault == FaultDrop) {
 		lines := strings.SplitAfter(text, "\n")
 		_, _ = io.WriteString(ch, strings.Join(lines[:(len(lines)+1)/2], ""))

@@ -90,6 +90,9 @@ func (t *terminal) enter(line string) error {
 	if r.data && (dev.Fault == FaultHang || dev.Fault == FaultDrop) {
 		return t.fault(r.text)
 	}
+	if r.data && dev.Fault == FaultFlood {
+		return t.conn.flood(t.ctx, t.ch, strings.ReplaceAll(r.text, "\n", "\r\n"))
+	}
 	if err := t.page(r.text, r.noPage); err != nil {
 		return err
 	}
