@@ -31,9 +31,12 @@ const (
 	KindClosed
 	KindCommand
 	KindCanceled
+	// KindOutputLimit is a command whose output passed Plan.MaxOutput.
+	KindOutputLimit
 )
 
-var kindNames = [...]string{"error", "auth", "timeout", "refused", "no-route", "resolve", "hostkey", "algorithm", "prompt", "enable", "closed", "command", "canceled"}
+var kindNames = [...]string{"error", "auth", "timeout", "refused", "no-route", "resolve", "hostkey", "algorithm", "prompt", "enable", "closed", "command", "canceled",
+	"output-limit"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -60,6 +63,29 @@ var ErrAuthFailed = errors.New("authentication failed")
 // since its key was not on record (Target.OfferAllCreds offers them).
 var ErrCredsWithheld = errors.New("other credentials withheld from a host not on record")
 
+// OutputLimitError is a device that sent more than Plan.MaxOutput for one
+// command.
+type OutputLimitError struct {
+	Limit int64
+}
+
+func (e *OutputLimitError) Error() string {
+	return fmt.Sprintf("output over the limit of %s", byteSize(e.Limit))
+}
+
+// byteSize renders a size the way a limit is usually set: 256 MiB.
+func byteSize(n int64) string {
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // classify turns an error met during phase into an *Error with a reason a
 // network engineer recognises.
 func classify(ctx context.Context, phase string, limit time.Duration, err error) *Error {
@@ -71,7 +97,14 @@ func classify(ctx context.Context, phase string, limit time.Duration, err error)
 	var dns *net.DNSError
 	var ne net.Error
 	var algo *ssh.AlgorithmNegotiationError
+	var over *OutputLimitError
 	switch {
+	case errors.As(err, &over):
+		where := "for one command"
+		if phase != "command" {
+			where = "during " + phase
+		}
+		return failure(KindOutputLimit, err, "output limit: the device sent more than %s %s; the session was closed", byteSize(over.Limit), where)
 	case ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled):
 		return failure(KindCanceled, err, "canceled during %s", phase)
 	case ctx.Err() != nil:

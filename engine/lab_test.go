@@ -703,3 +703,38 @@ func TestCredentialsOnlyForKnownHosts(t *testing.T) {
 		}
 	})
 }
+
+// TestOutputLimit: a device whose output passes Plan.MaxOutput fails with
+// its own kind, naming the limit, and its session is closed; in a shell
+// and on an exec channel, with endless output and with a long one.
+func TestOutputLimit(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios", "linux"}, Devices: 2, Faults: lab.Faults{Flood: 1}})
+	healthy := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 1})
+	r := newTestRunner(t, time.Minute)
+	for _, d := range append(l.Devices(), healthy.Devices()...) {
+		t.Run(d.Platform, func(t *testing.T) {
+			cmd, limit := versionCommand(d.Platform), int64(1<<20)
+			if d.Fault == lab.FaultNone {
+				cmd, limit = "show ip arp", 2000
+			}
+			plan := Plan{Targets: []Target{targetOf(d, labCred)}, Commands: []string{cmd}, Timeouts: quick(), MaxOutput: limit}
+			res := r.Collect(context.Background(), plan)[d.Name]
+			if res.Err == nil || res.Err.Kind != KindOutputLimit || res.Err.Kind.String() != "output-limit" {
+				t.Fatalf("got %v (%v)", res.Err, kindOf(res.Err))
+			}
+			want := "1 MiB"
+			if limit == 2000 {
+				want = "2000 bytes"
+			}
+			if !strings.Contains(res.Err.Reason, want) {
+				t.Errorf("reason does not name the limit (%s): %s", want, res.Err.Reason)
+			}
+			t.Logf("reason: %s", res.Err.Reason)
+			for _, s := range r.Sessions() {
+				if s.Target == d.Name {
+					t.Errorf("the session was kept")
+				}
+			}
+		})
+	}
+}

@@ -87,8 +87,8 @@ AllowUsers %s
 		t.Fatal(err)
 	}
 	sshd := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", cfgPath)
-	var logs lockedBuffer
-	sshd.Stderr = &logs
+	logs := newCappedBuffer(1 << 20)
+	sshd.Stderr = logs
 	if err := sshd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -246,7 +246,7 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 					return
 				}
 				defer release()
-				r.runOne(ctx, t, p.Commands, to, events, start)
+				r.runOne(ctx, t, p.Commands, to, p.maxOutput(), events, start)
 			}()
 		}
 		wg.Wait()
@@ -279,7 +279,7 @@ func acquire(ctx context.Context, group, slots chan struct{}) (func(), error) {
 }
 
 // runOne runs the commands on one target and reports how it went.
-func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeouts, events chan<- Event, start time.Time) {
+func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeouts, maxOutput int64, events chan<- Event, start time.Time) {
 	fail := func(err error, attempts []Attempt) {
 		events <- Event{Kind: EventFailed, Target: t.Name, Err: classify(ctx, "run", 0, err), Attempts: attempts, Elapsed: time.Since(start)}
 	}
@@ -291,7 +291,7 @@ func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeou
 		return
 	}
 	defer done()
-	s, reused, attempts, err := r.session(ctx, t, to)
+	s, reused, attempts, err := r.session(ctx, t, to, maxOutput)
 	if err != nil {
 		fail(err, attempts)
 		return
@@ -304,7 +304,7 @@ func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeou
 			// The device closed a warm session while it sat idle; log in
 			// again, once, without troubling the user.
 			s.close()
-			s, reused, attempts, err = r.session(ctx, t, to)
+			s, reused, attempts, err = r.session(ctx, t, to, maxOutput)
 			if err != nil {
 				fail(err, attempts)
 				return
@@ -340,19 +340,20 @@ func isKind(err error, k Kind) bool {
 }
 
 // session returns a warm session for t, or opens one.
-func (r *Runner) session(ctx context.Context, t *Target, to Timeouts) (*session, bool, []Attempt, error) {
+func (r *Runner) session(ctx context.Context, t *Target, to Timeouts, maxOutput int64) (*session, bool, []Attempt, error) {
 	key := sessionKey(t)
 	r.mu.Lock()
 	s := r.sessions[key]
 	delete(r.sessions, key)
 	r.mu.Unlock()
 	if s != nil && s.alive() {
+		s.setMaxOutput(maxOutput)
 		return s, true, nil, nil
 	}
 	if s != nil {
 		s.close()
 	}
-	s, attempts, err := open(ctx, r.dial, to, t)
+	s, attempts, err := open(ctx, r.dial, to, t, maxOutput)
 	if err != nil {
 		return nil, false, attempts, err
 	}

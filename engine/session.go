@@ -28,12 +28,16 @@ type session struct {
 	// dead is closed when the SSH connection ends, whoever ended it.
 	dead chan struct{}
 
+	// maxOutput caps one command's output on an exec channel; a shell
+	// keeps its own.
+	maxOutput int64
+
 	lastUsed  time.Time
 	closeOnce sync.Once
 }
 
 // open logs in to the target and prepares the session.
-func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []Attempt, error) {
+func open(ctx context.Context, d *dialer, to Timeouts, t *Target, maxOutput int64) (*session, []Attempt, error) {
 	p := PlatformFor(t.Platform)
 	legacy := t.Legacy || p.Legacy
 	client, cred, attempts, err := d.connect(ctx, to, t, legacy)
@@ -41,7 +45,7 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []A
 		return nil, attempts, err
 	}
 	s := &session{target: t.Name, addr: t.Addr(), client: client, cred: cred, platform: p,
-		opened: time.Now(), lastUsed: time.Now()}
+		opened: time.Now(), lastUsed: time.Now(), maxOutput: maxOutput}
 	if p.Exec {
 		// Exec sessions have no shell whose end would tell.
 		dead := make(chan struct{})
@@ -65,7 +69,7 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []A
 
 // prepare learns the prompt, raises privileges and turns paging off.
 func (s *session) prepare(ctx context.Context, to Timeouts, t *Target) error {
-	sh, err := openShell(s.client, s.platform)
+	sh, err := openShell(s.client, s.platform, s.maxOutput)
 	if err != nil {
 		return classify(ctx, "login", to.Prompt, err)
 	}
@@ -148,6 +152,15 @@ func lastTail(b []byte) []byte {
 	return b
 }
 
+// setMaxOutput changes how much one command's output may be, for a run
+// whose plan says another limit than the one that opened the session.
+func (s *session) setMaxOutput(n int64) {
+	s.maxOutput = n
+	if s.sh != nil {
+		s.sh.setMaxOutput(n)
+	}
+}
+
 // run sends one command and returns its output.
 func (s *session) run(ctx context.Context, cmd string, limit time.Duration) (string, error) {
 	if s.platform.Exec {
@@ -199,8 +212,8 @@ func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (st
 	}
 	defer sess.Close()
 	// stdout and stderr are copied by two goroutines into one buffer.
-	var out lockedBuffer
-	sess.Stdout, sess.Stderr = &out, &out
+	out := newCappedBuffer(s.maxOutput)
+	sess.Stdout, sess.Stderr = out, out
 	if err := sess.Start(cmd); err != nil {
 		return "", classify(ctx, "command", limit, err)
 	}
@@ -210,6 +223,10 @@ func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (st
 	defer timer.Stop()
 	select {
 	case err = <-done:
+	case <-out.over:
+		sess.Close()
+		<-done
+		return "", classify(ctx, "command", limit, out.err())
 	case <-timer.C:
 		sess.Close()
 		<-done
@@ -251,20 +268,44 @@ func (s *session) close() {
 	})
 }
 
-// lockedBuffer is a buffer several goroutines write to.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// cappedBuffer is an exec channel's output, which stdout and stderr
+// write from two goroutines, up to a limit: a write past it fails and
+// closes over, so that the command is stopped rather than kept.
+type cappedBuffer struct {
+	mu    sync.Mutex
+	buf   []byte
+	limit int64
+	over  chan struct{}
+	full  error
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+func newCappedBuffer(limit int64) *cappedBuffer {
+	return &cappedBuffer{limit: limit, over: make(chan struct{})}
 }
 
-func (b *lockedBuffer) String() string {
+func (b *cappedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.String()
+	if b.full != nil {
+		return 0, b.full
+	}
+	if int64(len(b.buf)+len(p)) > b.limit {
+		b.full = &OutputLimitError{Limit: b.limit}
+		close(b.over)
+		return 0, b.full
+	}
+	b.buf = appendBounded(b.buf, p, b.limit)
+	return len(p), nil
+}
+
+func (b *cappedBuffer) err() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.full
+}
+
+func (b *cappedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
 }

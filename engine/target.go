@@ -134,6 +134,22 @@ type Plan struct {
 	Workers int
 	// GroupLimits caps concurrent sessions per Target.Group.
 	GroupLimits map[string]int
+	// MaxOutput caps what one command may produce, in bytes; zero means
+	// DefaultMaxOutput. A device that sends more fails with
+	// KindOutputLimit and its session is closed: a device stuck in a loop
+	// must not take the machine's memory.
+	MaxOutput int64
+}
+
+// DefaultMaxOutput is the output a command may produce unless the plan
+// says otherwise: far more than any configuration or table.
+const DefaultMaxOutput = 256 << 20
+
+func (p *Plan) maxOutput() int64 {
+	if p.MaxOutput > 0 {
+		return p.MaxOutput
+	}
+	return DefaultMaxOutput
 }
 
 // DefaultWorkers is how many devices a run talks to at once by default:
