@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -304,4 +305,39 @@ func all(lines []string, re string) bool {
 		}
 	}
 	return true
+}
+
+// TestIOSEnableModes: how cisco_ios answers enable is an option: asking
+// for the secret, straight to privileged mode (AAA gave privilege 15),
+// no enable secret configured, or access denied.
+func TestIOSEnableModes(t *testing.T) {
+	cases := []struct {
+		mode EnableMode
+		want string // what follows the echo of enable, up to the prompt
+	}{
+		{EnableModeSecret, "Password: "},
+		{EnableModeNone, "{host}#"},
+		{EnableModeNoPassword, "% No password set\r\n{host}>"},
+		{EnableModeDenied, "% Access denied\r\n\r\n{host}>"},
+	}
+	for _, c := range cases {
+		t.Run(string(c.mode), func(t *testing.T) {
+			o := testOptions(1, "cisco_ios")
+			o.Enable = c.mode
+			l := startLab(t, o)
+			d := l.Devices()[0]
+			tm := openTerm(t, d, 24)
+			tm.expect(d.Name+">$", wait)
+			tm.send("enable\r")
+			want := strings.ReplaceAll(c.want, "{host}", d.Name)
+			if got := tm.expect(regexp.QuoteMeta(want)+"$", wait); got != "enable\r\n"+want {
+				t.Errorf("got %q, want %q", got, "enable\r\n"+want)
+			}
+		})
+	}
+	o := testOptions(1, "cisco_ios")
+	o.Enable = "sometimes"
+	if _, err := Start(t.Context(), o); !errors.Is(err, ErrOptions) {
+		t.Errorf("an unknown enable mode: %v", err)
+	}
 }
