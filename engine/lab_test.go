@@ -738,3 +738,39 @@ func TestOutputLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestEnableModes: a device whose enable goes straight to # is in
+// privileged mode; one that says "% No password set" or "% Access
+// denied" fails the device promptly with what it said.
+func TestEnableModes(t *testing.T) {
+	cases := []struct {
+		mode   lab.EnableMode
+		reason string // empty: success
+	}{
+		{lab.EnableModeNone, ""},
+		{lab.EnableModeNoPassword, `enable failed: the device said "% No password set" (credential lab)`},
+		{lab.EnableModeDenied, `enable failed: the device said "% Access denied" (credential lab)`},
+	}
+	for _, c := range cases {
+		t.Run(string(c.mode), func(t *testing.T) {
+			l := startLab(t, lab.Options{Platforms: []string{"cisco_ios"}, Devices: 1, Enable: c.mode})
+			d := l.Devices()[0]
+			r := newTestRunner(t, 0)
+			to := quick()
+			to.Prompt = 20 * time.Second // a hang would show as a timeout, not pass
+			res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show running-config"}, Timeouts: to})[d.Name]
+			if c.reason == "" {
+				if res.Err != nil {
+					t.Fatal(res.Err)
+				}
+				if !strings.Contains(res.Outputs[0].Text, "hostname "+d.Name) {
+					t.Errorf("running-config without hostname:\n%s", res.Outputs[0].Text)
+				}
+				return
+			}
+			if res.Err == nil || res.Err.Kind != KindEnable || res.Err.Reason != c.reason {
+				t.Errorf("got %v (%v), want %q", res.Err, kindOf(res.Err), c.reason)
+			}
+		})
+	}
+}

@@ -102,7 +102,11 @@ func (s *session) prepare(ctx context.Context, to Timeouts, t *Target) error {
 }
 
 // enable reaches privileged mode where the platform has one and the prompt
-// says we are not there, answering with the enable secret or the password.
+// says we are not there, answering with the enable secret or the password
+// if the device asks. A prompt ending in # after enable is success, asked
+// or not (AAA may give the privilege without a secret); a device that
+// answers with a complaint (% No password set, % Access denied) fails
+// with what it said.
 func (s *session) enable(ctx context.Context, limit time.Duration) error {
 	p, sh := s.platform, s.sh
 	if p.Enable == "" || !strings.HasSuffix(sh.prompt, p.UserMode) {
@@ -123,7 +127,7 @@ func (s *session) enable(ctx context.Context, limit time.Duration) error {
 	if err != nil {
 		return classify(ctx, "enable", limit, err)
 	}
-	sh.take()
+	seen := sh.take()
 	if asked {
 		if err := sh.send(s.cred.enableSecret() + "\n"); err != nil {
 			return classify(ctx, "enable", limit, err)
@@ -134,15 +138,35 @@ func (s *session) enable(ctx context.Context, limit time.Duration) error {
 		if err != nil {
 			return classify(ctx, "enable", limit, err)
 		}
+		seen = sh.take()
 	}
-	got := lastLine(sh.take())
-	if !strings.HasSuffix(got, "#") {
+	got := lastLine(seen)
+	if strings.HasSuffix(got, "#") {
+		sh.setPrompt(got, nil)
+		return nil
+	}
+	if !strings.HasSuffix(got, p.UserMode) {
 		// Leave the device's password prompt, if it asks again.
 		_ = sh.send("\x03\n")
+	}
+	if said := complaint(seen); said != "" {
+		return failure(KindEnable, nil, "enable failed: the device said %q (credential %s)", said, s.cred.Name)
+	}
+	if asked {
 		return failure(KindEnable, nil, "enable failed: the enable secret was refused (credential %s); set it with cred add --enable-secret-stdin", s.cred.Name)
 	}
-	sh.setPrompt(got, nil)
-	return nil
+	return failure(KindEnable, nil, "enable failed: the device stayed at %q (credential %s)", got, s.cred.Name)
+}
+
+// complaint is the first line of out that starts with "%", as a Cisco-like
+// device's complaints do (% Access denied, % No password set).
+func complaint(out []byte) string {
+	for line := range strings.SplitSeq(string(stripANSI(out)), "\n") {
+		if line = strings.TrimSpace(line); strings.HasPrefix(line, "%") {
+			return line
+		}
+	}
+	return ""
 }
 
 func lastTail(b []byte) []byte {
