@@ -774,3 +774,15 @@ func TestEnableModes(t *testing.T) {
 		})
 	}
 }
+
+// TestExecDropped: a linux host that drops the connection in the middle of
+// a command's output closed the session; it did not fail the command.
+func TestExecDropped(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"linux"}, Devices: 1, Faults: lab.Faults{Drop: 1}})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"uname -a"}, Timeouts: quick()})[d.Name]
+	if res.Err == nil || res.Err.Kind != KindClosed || res.Err.Reason != "connection closed by the device during command" {
+		t.Errorf("got %v (%v)", res.Err, kindOf(res.Err))
+	}
+}

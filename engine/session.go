@@ -264,6 +264,12 @@ func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (st
 	if errors.As(err, &ee) {
 		return out.String(), failure(KindCommand, err, "command exited with status %d", ee.ExitStatus())
 	}
+	var missing *ssh.ExitMissingError
+	if errors.As(err, &missing) {
+		// The channel ended without the command's status: the device
+		// dropped the connection, or the channel, under the command.
+		return out.String(), classify(ctx, "command", limit, fmt.Errorf("%w: %v", errClosed, err))
+	}
 	if err != nil {
 		return out.String(), classify(ctx, "command", limit, err)
 	}
