@@ -88,11 +88,15 @@ func (j *JumpHost) Addr() string {
 	return net.JoinHostPort(j.Address, strconv.Itoa(j.Port))
 }
 
-// Timeouts bound every wait of a run.
+// Timeouts bound every wait of a run. By default connecting and logging
+// in are bounded by 10 s each, Connect for TCP and Handshake for the SSH
+// handshake and authentication with one credential, which is what
+// exec --connect-timeout (default 10s) promises.
 type Timeouts struct {
 	// Connect bounds the TCP connection.
 	Connect time.Duration
-	// Handshake bounds the SSH handshake and authentication, per credential.
+	// Handshake bounds the SSH handshake and authentication, per
+	// credential; zero means Connect's bound.
 	Handshake time.Duration
 	// Prompt bounds the wait for the first prompt and for session setup
 	// (paging off, enable).
@@ -103,7 +107,7 @@ type Timeouts struct {
 
 // DefaultTimeouts are the timeouts a plan gets for the ones it leaves zero.
 func DefaultTimeouts() Timeouts {
-	return Timeouts{Connect: 10 * time.Second, Handshake: 15 * time.Second, Prompt: 15 * time.Second, Command: 30 * time.Second}
+	return Timeouts{Connect: 10 * time.Second, Handshake: 10 * time.Second, Prompt: 15 * time.Second, Command: 30 * time.Second}
 }
 
 func (t Timeouts) withDefaults() Timeouts {
@@ -112,7 +116,7 @@ func (t Timeouts) withDefaults() Timeouts {
 		t.Connect = d.Connect
 	}
 	if t.Handshake <= 0 {
-		t.Handshake = d.Handshake
+		t.Handshake = t.Connect
 	}
 	if t.Prompt <= 0 {
 		t.Prompt = d.Prompt
