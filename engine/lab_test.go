@@ -786,3 +786,51 @@ func TestExecDropped(t *testing.T) {
 		t.Errorf("got %v (%v)", res.Err, kindOf(res.Err))
 	}
 }
+
+// TestSessionLog: a target's transcript shows the session as the device
+// saw it, setup and enable included, without a secret; a warm session
+// writes the next run's transcript, not the last one's.
+func TestSessionLog(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios", "linux"}, Devices: 2, User: "admin", Password: "Lab-Pass-1", EnableSecret: "Lab-Enable-1"})
+	cred := Credential{Name: "lab", User: "admin", Password: "Lab-Pass-1", Enable: "Lab-Enable-1"}
+	r := newTestRunner(t, time.Minute)
+	for _, d := range l.Devices() {
+		t.Run(d.Platform, func(t *testing.T) {
+			cmds := []string{"show running-config", "show clock"}
+			want := []string{d.Name + ">", "enable\r\n", "Password: ********\n", "terminal length 0", d.Name + "#", "show running-config\r\n", "hostname " + d.Name, "show clock\r\n"}
+			if d.Platform == "linux" {
+				cmds = []string{"uname -a", "echo Lab-Pass-1 Lab-Enable-1"}
+				want = []string{"uname -a\n", "Linux " + d.Name, "echo ******** ********\n", "******** ********\n"}
+			}
+			var first, second syncWriter
+			tg := targetOf(d, cred)
+			tg.SessionLog = &first
+			res := r.Collect(context.Background(), Plan{Targets: []Target{tg}, Commands: cmds, Timeouts: quick()})[d.Name]
+			if res.Err != nil {
+				t.Fatal(res.Err)
+			}
+			got := first.String()
+			for _, w := range want {
+				if !strings.Contains(got, w) {
+					t.Errorf("transcript lacks %q:\n%s", w, got)
+				}
+			}
+			for _, secret := range []string{cred.Password, cred.Enable} {
+				if strings.Contains(got, secret) {
+					t.Errorf("transcript shows the secret %q:\n%s", secret, got)
+				}
+			}
+			tg.SessionLog = &second
+			res = r.Collect(context.Background(), Plan{Targets: []Target{tg}, Commands: []string{versionCommand(d.Platform)}, Timeouts: quick()})[d.Name]
+			if res.Err != nil || !res.Reused {
+				t.Fatalf("second run: %v, reused %v", res.Err, res.Reused)
+			}
+			if first.String() != got {
+				t.Errorf("the first run's transcript grew after it ended")
+			}
+			if s := second.String(); !strings.Contains(s, versionCommand(d.Platform)) || strings.Contains(s, "show clock") {
+				t.Errorf("second transcript:\n%s", s)
+			}
+		})
+	}
+}

@@ -352,8 +352,16 @@ func dispatch(ctx context.Context, p *Plan, work chan<- int, finished <-chan int
 // other run holds the device.
 func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeouts, maxOutput int64, events chan<- Event) {
 	start := time.Now()
+	log := newTranscript(t.SessionLog, t.Creds)
+	// The last event tells the caller it may close the session log: the
+	// transcript is complete before it.
+	end := func(ev Event) {
+		log.close()
+		ev.Target, ev.Elapsed = t.Name, time.Since(start)
+		events <- ev
+	}
 	fail := func(err error, attempts []Attempt) {
-		events <- Event{Kind: EventFailed, Target: t.Name, Err: classify(ctx, "run", 0, err), Attempts: attempts, Elapsed: time.Since(start)}
+		end(Event{Kind: EventFailed, Err: classify(ctx, "run", 0, err), Attempts: attempts})
 	}
 	events <- Event{Kind: EventStarted, Target: t.Name}
 	key := sessionKey(t)
@@ -364,7 +372,7 @@ func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeou
 	}
 	defer done()
 	start = time.Now()
-	s, reused, attempts, err := r.session(ctx, t, to, maxOutput)
+	s, reused, attempts, err := r.session(ctx, t, to, maxOutput, log)
 	if err != nil {
 		fail(err, attempts)
 		return
@@ -377,7 +385,7 @@ func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeou
 			// The device closed a warm session while it sat idle; log in
 			// again, once, without troubling the user.
 			s.close()
-			s, reused, attempts, err = r.session(ctx, t, to, maxOutput)
+			s, reused, attempts, err = r.session(ctx, t, to, maxOutput, log)
 			if err != nil {
 				fail(err, attempts)
 				return
@@ -399,12 +407,14 @@ func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeou
 		}
 		events <- Event{Kind: EventOutput, Target: t.Name, Command: cmd, Output: out}
 	}
+	// A parked session writes to no run's transcript.
+	s.setLog(nil)
 	r.park(key, s)
 	if cmdErr != nil {
-		events <- Event{Kind: EventFailed, Target: t.Name, Cred: s.cred.Name, Reused: reused, Err: cmdErr, Attempts: attempts, Elapsed: time.Since(start)}
+		end(Event{Kind: EventFailed, Cred: s.cred.Name, Reused: reused, Err: cmdErr, Attempts: attempts})
 		return
 	}
-	events <- Event{Kind: EventDone, Target: t.Name, Cred: s.cred.Name, Reused: reused, Attempts: attempts, Elapsed: time.Since(start)}
+	end(Event{Kind: EventDone, Cred: s.cred.Name, Reused: reused, Attempts: attempts})
 }
 
 func isKind(err error, k Kind) bool {
@@ -413,7 +423,7 @@ func isKind(err error, k Kind) bool {
 }
 
 // session returns a warm session for t, or opens one.
-func (r *Runner) session(ctx context.Context, t *Target, to Timeouts, maxOutput int64) (*session, bool, []Attempt, error) {
+func (r *Runner) session(ctx context.Context, t *Target, to Timeouts, maxOutput int64, log *transcript) (*session, bool, []Attempt, error) {
 	key := sessionKey(t)
 	r.mu.Lock()
 	s := r.sessions[key]
@@ -421,12 +431,13 @@ func (r *Runner) session(ctx context.Context, t *Target, to Timeouts, maxOutput 
 	r.mu.Unlock()
 	if s != nil && s.alive() {
 		s.setMaxOutput(maxOutput)
+		s.setLog(log)
 		return s, true, nil, nil
 	}
 	if s != nil {
 		s.close()
 	}
-	s, attempts, err := open(ctx, r.dial, to, t, maxOutput)
+	s, attempts, err := open(ctx, r.dial, to, t, maxOutput, log)
 	if err != nil {
 		return nil, false, attempts, err
 	}

@@ -31,13 +31,15 @@ type session struct {
 	// maxOutput caps one command's output on an exec channel; a shell
 	// keeps its own.
 	maxOutput int64
+	// log is the running run's transcript, nil when it keeps none.
+	log *transcript
 
 	lastUsed  time.Time
 	closeOnce sync.Once
 }
 
 // open logs in to the target and prepares the session.
-func open(ctx context.Context, d *dialer, to Timeouts, t *Target, maxOutput int64) (*session, []Attempt, error) {
+func open(ctx context.Context, d *dialer, to Timeouts, t *Target, maxOutput int64, log *transcript) (*session, []Attempt, error) {
 	p := PlatformFor(t.Platform)
 	legacy := t.Legacy || p.Legacy
 	client, cred, attempts, err := d.connect(ctx, to, t, legacy)
@@ -45,7 +47,7 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target, maxOutput int6
 		return nil, attempts, err
 	}
 	s := &session{target: t.Name, addr: t.Addr(), client: client, cred: cred, platform: p,
-		opened: time.Now(), lastUsed: time.Now(), maxOutput: maxOutput}
+		opened: time.Now(), lastUsed: time.Now(), maxOutput: maxOutput, log: log}
 	if p.Exec {
 		// Exec sessions have no shell whose end would tell.
 		dead := make(chan struct{})
@@ -69,7 +71,7 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target, maxOutput int6
 
 // prepare learns the prompt, raises privileges and turns paging off.
 func (s *session) prepare(ctx context.Context, to Timeouts, t *Target) error {
-	sh, err := openShell(s.client, s.platform, s.maxOutput)
+	sh, err := openShell(s.client, s.platform, s.maxOutput, s.log)
 	if err != nil {
 		return classify(ctx, "login", to.Prompt, err)
 	}
@@ -129,7 +131,7 @@ func (s *session) enable(ctx context.Context, limit time.Duration) error {
 	}
 	seen := sh.take()
 	if asked {
-		if err := sh.send(s.cred.enableSecret() + "\n"); err != nil {
+		if err := sh.sendSecret(s.cred.enableSecret(), "\n"); err != nil {
 			return classify(ctx, "enable", limit, err)
 		}
 		err := sh.waitFor(ctx, deadline, func(b []byte) bool {
@@ -185,6 +187,15 @@ func (s *session) setMaxOutput(n int64) {
 	}
 }
 
+// setLog changes the transcript the session writes to, for the run that
+// now uses it; nil stops it, for a session parked between runs.
+func (s *session) setLog(log *transcript) {
+	s.log = log
+	if s.sh != nil {
+		s.sh.setLog(log)
+	}
+}
+
 // run sends one command and returns its output.
 func (s *session) run(ctx context.Context, cmd string, limit time.Duration) (string, error) {
 	if s.platform.Exec {
@@ -237,7 +248,9 @@ func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (st
 	defer sess.Close()
 	// stdout and stderr are copied by two goroutines into one buffer.
 	out := newCappedBuffer(s.maxOutput)
+	out.log = s.log
 	sess.Stdout, sess.Stderr = out, out
+	s.log.sent(cmd + "\n")
 	if err := sess.Start(cmd); err != nil {
 		return "", classify(ctx, "command", limit, err)
 	}
@@ -307,6 +320,7 @@ type cappedBuffer struct {
 	limit int64
 	over  chan struct{}
 	full  error
+	log   *transcript
 }
 
 func newCappedBuffer(limit int64) *cappedBuffer {
@@ -325,6 +339,7 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 		return 0, b.full
 	}
 	b.buf = appendBounded(b.buf, p, b.limit)
+	b.log.read(p)
 	return len(p), nil
 }
 

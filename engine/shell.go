@@ -29,6 +29,8 @@ type shell struct {
 	done    chan struct{}
 	// maxOutput is how much buf may hold: one command's output.
 	maxOutput int64
+	// log is the run's transcript, nil when it keeps none.
+	log *transcript
 
 	// prompt is the learned prompt ("usa-leaf-017#"); atPrompt recognises
 	// it, or the same base in another mode, at the end of the output.
@@ -38,7 +40,7 @@ type shell struct {
 
 // openShell starts a shell on client with a wide terminal, so devices do
 // not wrap long lines.
-func openShell(client *ssh.Client, p *Platform, maxOutput int64) (*shell, error) {
+func openShell(client *ssh.Client, p *Platform, maxOutput int64, log *transcript) (*shell, error) {
 	sess, err := client.NewSession()
 	if err != nil {
 		return nil, fmt.Errorf("open session: %w", err)
@@ -69,7 +71,7 @@ func openShell(client *ssh.Client, p *Platform, maxOutput int64) (*shell, error)
 		sess.Close()
 		return nil, fmt.Errorf("start shell: %w", err)
 	}
-	s := &shell{sess: sess, stdin: stdin, platform: p, notify: make(chan struct{}, 1), done: make(chan struct{}), maxOutput: maxOutput}
+	s := &shell{sess: sess, stdin: stdin, platform: p, notify: make(chan struct{}, 1), done: make(chan struct{}), maxOutput: maxOutput, log: log}
 	go s.readLoop(stdout)
 	return s, nil
 }
@@ -93,7 +95,9 @@ func (s *shell) readLoop(r io.Reader) {
 				return
 			}
 			s.buf = appendBounded(s.buf, b[:n], s.maxOutput)
+			log := s.log
 			s.mu.Unlock()
+			log.read(b[:n])
 			select {
 			case s.notify <- struct{}{}:
 			default:
@@ -129,10 +133,34 @@ func (s *shell) setMaxOutput(n int64) {
 	s.mu.Unlock()
 }
 
+// setLog changes the transcript the shell writes to; nil stops it.
+func (s *shell) setLog(log *transcript) {
+	s.mu.Lock()
+	s.log = log
+	s.mu.Unlock()
+}
+
+func (s *shell) transcript() *transcript {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log
+}
+
 func (s *shell) close() { s.sess.Close() }
 
 func (s *shell) send(text string) error {
+	s.transcript().sent(text)
 	if _, err := io.WriteString(s.stdin, text); err != nil {
+		return fmt.Errorf("send: %w", errClosed)
+	}
+	return nil
+}
+
+// sendSecret sends a secret and what ends it (Enter); the transcript
+// shows neither the secret nor its length.
+func (s *shell) sendSecret(secret, after string) error {
+	s.transcript().sentSecret(after)
+	if _, err := io.WriteString(s.stdin, secret+after); err != nil {
 		return fmt.Errorf("send: %w", errClosed)
 	}
 	return nil
@@ -273,6 +301,8 @@ func (s *shell) run(ctx context.Context, cmd string, limit time.Duration) (strin
 			if pager.Match(stripANSI(t)) {
 				answered = len(b)
 				// The write cannot block for long: the device waits for it.
+				// (check runs with s.mu held.)
+				s.log.sent(" ")
 				if _, err := io.WriteString(s.stdin, " "); err != nil {
 					pagerErr = err
 					return true

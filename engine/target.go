@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"time"
@@ -37,6 +38,14 @@ type Target struct {
 	// Group names the limit this target counts against (its site, or its
 	// jump host); Plan.GroupLimits caps each group.
 	Group string
+	// SessionLog, when set, gets a transcript of the session: everything
+	// read from the device and everything sent to it, in order, setup
+	// (paging off, enable) included, with the credentials' secrets
+	// masked as ********. The caller opens and closes it; the engine is
+	// done with it when the target's last event (Done or Failed) is
+	// sent. A slow writer never holds the session: what it cannot take
+	// is left out, and after its first error it is left alone.
+	SessionLog io.Writer
 }
 
 // Addr is the target's host:port.
