@@ -24,7 +24,7 @@ type Attempt struct {
 }
 
 // clientConfig builds the SSH configuration for one credential.
-func clientConfig(cred Credential, hostKey ssh.HostKeyCallback, legacy bool, timeout time.Duration) *ssh.ClientConfig {
+func clientConfig(cred Credential, legacy bool, timeout time.Duration) *ssh.ClientConfig {
 	var auth []ssh.AuthMethod
 	if len(cred.Signers) > 0 {
 		auth = append(auth, ssh.PublicKeys(cred.Signers...))
@@ -42,7 +42,7 @@ func clientConfig(cred Credential, hostKey ssh.HostKeyCallback, legacy bool, tim
 				return answers, nil
 			}))
 	}
-	cfg := &ssh.ClientConfig{User: cred.User, Auth: auth, HostKeyCallback: hostKey, Timeout: timeout}
+	cfg := &ssh.ClientConfig{User: cred.User, Auth: auth, Timeout: timeout}
 	// curve25519 first: as modern as the default's post-quantum hybrid for
 	// today's devices, and a fraction of its CPU when a thousand
 	// handshakes run at once. The hybrid stays on offer after it.
@@ -75,13 +75,6 @@ type dialer struct {
 	jumps    *jumpPool
 }
 
-func (d *dialer) hostKeyCallback(ignore bool) ssh.HostKeyCallback {
-	if ignore || d.hostKeys == nil {
-		return ssh.InsecureIgnoreHostKey()
-	}
-	return d.hostKeys.Callback()
-}
-
 // tcp opens the transport to addr, directly or through the jump host.
 func (d *dialer) tcp(ctx context.Context, to Timeouts, addr string, jump *JumpHost) (net.Conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, to.Connect)
@@ -110,38 +103,91 @@ func (d *dialer) tcp(ctx context.Context, to Timeouts, addr string, jump *JumpHo
 	return nd.DialContext(ctx, "tcp", addr)
 }
 
-// connect logs in to addr with each credential in turn, moving on only when
-// one is refused, and returns the client, the credential that worked and
-// every attempt.
-func (d *dialer) connect(ctx context.Context, to Timeouts, addr string, jump *JumpHost, creds []Credential, ignoreHostKey, legacy bool) (*ssh.Client, Credential, []Attempt, error) {
-	if len(creds) == 0 {
+// connect logs in to the target, through its jump host if it has one.
+func (d *dialer) connect(ctx context.Context, to Timeouts, t *Target, legacy bool) (*ssh.Client, Credential, []Attempt, error) {
+	return d.login(ctx, to, targetPeer(t, legacy), func(ctx context.Context) (net.Conn, error) {
+		return d.tcp(ctx, to, t.Addr(), t.Jump)
+	})
+}
+
+// peer is a host to log in to: a target, or a jump host.
+type peer struct {
+	// name is the device or jump host, for the user to act on.
+	name          string
+	addr          string
+	creds         []Credential
+	ignoreHostKey bool
+	legacy        bool
+	// offerAll offers every credential to a host whose key is not on
+	// record: the user's explicit choice.
+	offerAll bool
+}
+
+func targetPeer(t *Target, legacy bool) peer {
+	return peer{name: t.Name, addr: t.Addr(), creds: t.Creds, ignoreHostKey: t.IgnoreHostKey, legacy: legacy, offerAll: t.OfferAllCreds}
+}
+
+func jumpPeer(j *JumpHost) peer {
+	return peer{name: j.Name, addr: j.Addr(), creds: j.Creds, ignoreHostKey: j.IgnoreHostKey, legacy: j.Legacy, offerAll: j.OfferAllCreds}
+}
+
+// login logs in to p over connections from dial, with each credential in
+// turn, and returns the client, the credential that worked and every
+// attempt. Only a refused credential moves on to the next, and only on a
+// host whose key matched one on record: a host met for the first time (or
+// not checked) could be an impostor collecting every password it is
+// offered, so it gets one unless p.offerAll.
+func (d *dialer) login(ctx context.Context, to Timeouts, p peer, dial func(context.Context) (net.Conn, error)) (*ssh.Client, Credential, []Attempt, error) {
+	if len(p.creds) == 0 {
 		return nil, Credential{}, nil, failure(KindAuth, ErrAuthFailed, "no credential to try: add one with cred add, or unlock the vault")
 	}
 	var attempts []Attempt
 	var tried []string
-	for _, cred := range creds {
-		conn, err := d.tcp(ctx, to, addr, jump)
+	for i, cred := range p.creds {
+		conn, err := dial(ctx)
 		if err != nil {
 			return nil, Credential{}, attempts, classify(ctx, "connect", to.Connect, err)
 		}
-		client, err := d.handshake(ctx, to, conn, addr, cred, ignoreHostKey, legacy)
+		client, tr, err := d.handshake(ctx, to, conn, p, cred)
 		if err == nil {
 			return client, cred, append(attempts, Attempt{Cred: cred.Name, OK: true}), nil
 		}
 		conn.Close()
 		if !isAuthError(err) {
+			var hk *HostKeyChangedError
+			if errors.As(err, &hk) {
+				hk.Device = p.name
+			}
 			return nil, Credential{}, attempts, classify(ctx, "handshake", to.Handshake, err)
 		}
 		attempts = append(attempts, Attempt{Cred: cred.Name})
 		tried = append(tried, cred.Name)
+		if tr != trustKnown && !p.offerAll && i+1 < len(p.creds) {
+			return nil, Credential{}, attempts, failure(KindAuth, errWithheld,
+				"auth failed with %s; other credentials were not offered because %s", cred.Name, withheldWhy(tr, p))
+		}
 	}
 	return nil, Credential{}, attempts, failure(KindAuth, ErrAuthFailed, "auth failed (tried %s)", strings.Join(tried, ", "))
 }
 
+var errWithheld = fmt.Errorf("%w; %w", ErrAuthFailed, ErrCredsWithheld)
+
+// withheldWhy says, in the user's words, why a host got one credential.
+func withheldWhy(tr trust, p peer) string {
+	switch {
+	case tr == trustFirstSeen:
+		return "this host's key was first seen in this connection (exec --all-creds offers them)"
+	case p.ignoreHostKey:
+		return "this host's key is not checked (hostkey=ignore; exec --all-creds offers them)"
+	}
+	return "this host's key is not checked (no known_hosts file; exec --all-creds offers them)"
+}
+
 // handshake runs the SSH handshake on conn under a deadline on the
 // connection itself, so a device that accepts TCP and then says nothing
-// cannot hold the run.
-func (d *dialer) handshake(ctx context.Context, to Timeouts, conn net.Conn, addr string, cred Credential, ignoreHostKey, legacy bool) (*ssh.Client, error) {
+// cannot hold the run. It says what the host-key check found, also when
+// the login failed.
+func (d *dialer) handshake(ctx context.Context, to Timeouts, conn net.Conn, p peer, cred Credential) (*ssh.Client, trust, error) {
 	// A channel through a jump host has no deadlines; a timer closing the
 	// connection bounds the wait there just the same.
 	var timedOut atomic.Bool
@@ -153,20 +199,40 @@ func (d *dialer) handshake(ctx context.Context, to Timeouts, conn net.Conn, addr
 	_ = conn.SetDeadline(time.Now().Add(to.Handshake))
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	cfg := clientConfig(cred, d.hostKeyCallback(ignoreHostKey), legacy, to.Handshake)
-	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	cfg := clientConfig(cred, p.legacy, to.Handshake)
+	var check *hostCheck
+	recorded := false
+	if p.ignoreHostKey || d.hostKeys == nil {
+		cfg.HostKeyCallback = ssh.InsecureIgnoreHostKey()
+	} else {
+		check = d.hostKeys.check()
+		cfg.HostKeyCallback = check.callback
+		cfg.HostKeyAlgorithms, recorded = d.hostKeys.algorithms(p.addr)
+	}
+	c, chans, reqs, err := ssh.NewClientConn(conn, p.addr, cfg)
+	tr := check.result()
 	if err != nil {
-		if timedOut.Load() {
-			return nil, fmt.Errorf("%w: %v", errWaitTimeout, err)
+		var ane *ssh.AlgorithmNegotiationError
+		switch {
+		case timedOut.Load():
+			return nil, tr, fmt.Errorf("%w: %v", errWaitTimeout, err)
+		case recorded && errors.As(err, &ane) && ane.What == "host key":
+			// Asked only for the key types on record, the host had none:
+			// its key changed type, which OpenSSH refuses as a change.
+			return nil, tr, d.hostKeys.otherTypes(p.addr, ane.RequestedAlgorithms)
 		}
-		return nil, err
+		return nil, tr, err
 	}
 	if !timer.Stop() {
 		c.Close()
-		return nil, errWaitTimeout
+		return nil, tr, errWaitTimeout
+	}
+	if err := check.commit(); err != nil {
+		c.Close()
+		return nil, tr, err
 	}
 	_ = conn.SetDeadline(time.Time{})
-	return ssh.NewClient(c, chans, reqs), nil
+	return ssh.NewClient(c, chans, reqs), tr, nil
 }
 
 func isAuthError(err error) bool {
@@ -197,36 +263,20 @@ func (p *jumpPool) get(ctx context.Context, d *dialer, to Timeouts, j *JumpHost)
 	}
 	p.mu.Unlock()
 	jc.once.Do(func() {
-		var nd net.Dialer
-		dctx, cancel := context.WithTimeout(ctx, to.Connect)
-		conn, err := nd.DialContext(dctx, "tcp", j.Addr())
-		cancel()
+		client, _, _, err := d.login(ctx, to, jumpPeer(j), func(ctx context.Context) (net.Conn, error) {
+			var nd net.Dialer
+			dctx, cancel := context.WithTimeout(ctx, to.Connect)
+			defer cancel()
+			return nd.DialContext(dctx, "tcp", j.Addr())
+		})
 		if err != nil {
-			jc.err = fmt.Errorf("jump host %s: %w", j.Name, err)
+			// The user reads which host refused: the jump host, not the
+			// device behind it.
+			e := classify(ctx, "connect", to.Connect, err)
+			jc.err = &Error{Kind: e.Kind, Reason: "jump host " + j.Name + ": " + e.Reason, Err: e}
 			return
 		}
-		var cerr error
-		for _, cred := range j.Creds {
-			var c *ssh.Client
-			c, cerr = d.handshake(ctx, to, conn, j.Addr(), cred, j.IgnoreHostKey, j.Legacy)
-			if cerr == nil {
-				jc.client = c
-				return
-			}
-			conn.Close()
-			if !isAuthError(cerr) {
-				break
-			}
-			if conn, err = nd.DialContext(ctx, "tcp", j.Addr()); err != nil {
-				cerr = err
-				break
-			}
-		}
-		if len(j.Creds) == 0 {
-			conn.Close()
-			cerr = errors.New("no credential for it")
-		}
-		jc.err = fmt.Errorf("jump host %s: %w", j.Name, cerr)
+		jc.client = client
 	})
 	if jc.err != nil {
 		// The targets waiting on this attempt share its failure; a later

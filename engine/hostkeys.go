@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -75,11 +76,17 @@ func (h *HostKeys) addParsed(host string, key ssh.PublicKey) {
 }
 
 // HostKeyChangedError is a host that presented a key other than the one on
-// record: possibly an attack, possibly a replaced device.
+// record, or offered only keys of other types: possibly an attack,
+// possibly a replaced device.
 type HostKeyChangedError struct {
 	Addr string
-	Got  ssh.PublicKey
-	File string
+	// Got is the key the host presented; nil when it offered none of the
+	// types on record.
+	Got ssh.PublicKey
+	// Offered are the host-key algorithms the host offered instead, when
+	// Got is nil.
+	Offered []string
+	File    string
 	// Device names the device, when the caller knows it.
 	Device string
 }
@@ -89,8 +96,14 @@ func (e *HostKeyChangedError) Error() string {
 	if dev == "" {
 		dev = "DEVICE"
 	}
-	return fmt.Sprintf("host key changed! %s now presents %s %s, not the key recorded in %s; if the device was replaced, run: hostkey forget %s",
-		e.Addr, e.Got.Type(), ssh.FingerprintSHA256(e.Got), e.File, dev)
+	now := "presents a key of another type"
+	if e.Got != nil {
+		now = fmt.Sprintf("presents %s %s", e.Got.Type(), ssh.FingerprintSHA256(e.Got))
+	} else if len(e.Offered) > 0 {
+		now = fmt.Sprintf("offers only keys of another type (%s)", strings.Join(e.Offered, ", "))
+	}
+	return fmt.Sprintf("host key changed! %s now %s, not the key recorded in %s; if the device was replaced, run: hostkey forget %s",
+		e.Addr, now, e.File, dev)
 }
 
 // lookup returns the keys on record for a normalised address.
@@ -106,30 +119,145 @@ func (h *HostKeys) lookup(addr string) []ssh.PublicKey {
 	return keys
 }
 
-// Callback checks a host's key, recording it if the host is new.
-func (h *HostKeys) Callback() ssh.HostKeyCallback {
-	return func(hostname string, remote net.Addr, key ssh.PublicKey) error {
-		addr := knownhosts.Normalize(hostname)
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		known := h.lookup(addr)
-		if len(known) == 0 {
-			return h.record(addr, key)
-		}
-		for _, k := range known {
-			if bytes.Equal(k.Marshal(), key.Marshal()) {
-				return nil
-			}
-		}
-		// A host may have several key types; a key of a type we have never
-		// seen for it is new, not changed.
-		for _, k := range known {
-			if k.Type() == key.Type() {
-				return &HostKeyChangedError{Addr: addr, Got: key, File: h.path}
-			}
-		}
-		return h.record(addr, key)
+// trust is what a connection's host-key check found: whether the host's
+// key was on record, which decides how many credentials it may be offered.
+type trust int
+
+const (
+	// trustUnchecked: host-key checking is off for the host.
+	trustUnchecked trust = iota
+	// trustFirstSeen: nothing was on record; the key was first seen in
+	// this connection, and is recorded only once a login over it works.
+	trustFirstSeen
+	// trustKnown: the key matched one on record.
+	trustKnown
+)
+
+// hostCheck is one connection's host-key check: trust on first use, refuse
+// on change. Its callback records nothing: a first-seen key is recorded by
+// commit once a login succeeded, so a host that refuses every credential
+// (an impostor collecting passwords) never becomes known.
+type hostCheck struct {
+	keys  *HostKeys
+	addr  string
+	trust trust
+	fresh ssh.PublicKey
+}
+
+// check starts the host-key check of one connection.
+func (h *HostKeys) check() *hostCheck { return &hostCheck{keys: h} }
+
+func (c *hostCheck) callback(hostname string, _ net.Addr, key ssh.PublicKey) error {
+	h := c.keys
+	addr := knownhosts.Normalize(hostname)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	known := h.lookup(addr)
+	if len(known) == 0 {
+		c.addr, c.fresh, c.trust = addr, key, trustFirstSeen
+		return nil
 	}
+	for _, k := range known {
+		if bytes.Equal(k.Marshal(), key.Marshal()) {
+			c.trust = trustKnown
+			return nil
+		}
+	}
+	// The host was asked only for the types on record (algorithms): a
+	// key of another type is a change, as OpenSSH has it, or an impostor
+	// could get past an ed25519 key by offering only RSA.
+	return &HostKeyChangedError{Addr: addr, Got: key, File: h.path}
+}
+
+// result is what the check found; nil checks nothing.
+func (c *hostCheck) result() trust {
+	if c == nil {
+		return trustUnchecked
+	}
+	c.keys.mu.Lock()
+	defer c.keys.mu.Unlock()
+	return c.trust
+}
+
+// commit records the key first seen in the connection, now that a login
+// over it succeeded. Another connection may have recorded it meanwhile;
+// a different key recorded meanwhile is a change.
+func (c *hostCheck) commit() error {
+	if c == nil {
+		return nil
+	}
+	h := c.keys
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.fresh == nil {
+		return nil
+	}
+	known := h.lookup(c.addr)
+	for _, k := range known {
+		if bytes.Equal(k.Marshal(), c.fresh.Marshal()) {
+			return nil
+		}
+	}
+	if len(known) > 0 {
+		return &HostKeyChangedError{Addr: c.addr, Got: c.fresh, File: h.path}
+	}
+	return h.record(c.addr, c.fresh)
+}
+
+// algorithms lists the host-key algorithms to ask the host at hostport
+// for, and says whether any key is on record for it: only the types on
+// record, or, for a host seen for the first time, firstContact.
+func (h *HostKeys) algorithms(hostport string) ([]string, bool) {
+	addr := knownhosts.Normalize(hostport)
+	h.mu.Lock()
+	known := h.lookup(addr)
+	h.mu.Unlock()
+	if len(known) == 0 {
+		return slices.Clone(firstContact), false
+	}
+	types := make([]string, len(known))
+	for i, k := range known {
+		types[i] = k.Type()
+	}
+	return algorithmsFor(types), true
+}
+
+// otherTypes is the change of a host that was asked only for the key
+// types on record and offered none of them.
+func (h *HostKeys) otherTypes(hostport string, offered []string) *HostKeyChangedError {
+	return &HostKeyChangedError{Addr: knownhosts.Normalize(hostport), Offered: offered, File: h.path}
+}
+
+// firstContact is what a host seen for the first time is asked for:
+// plain keys, strongest first as OpenSSH orders them, so that what is
+// recorded is the key OpenSSH would record. No certificates: vc trusts no
+// certificate authority, and pinning a certificate would break at its
+// renewal.
+var firstContact = []string{
+	ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+	ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA,
+}
+
+// algorithmsFor maps key types to the algorithms that prove them: an RSA
+// key signs with SHA-2 or, on old devices, SHA-1, and an RSA certificate
+// likewise; every other type is its own algorithm.
+func algorithmsFor(types []string) []string {
+	var out []string
+	for _, t := range types {
+		algos := []string{t}
+		switch t {
+		case ssh.KeyAlgoRSA:
+			algos = []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA}
+		case ssh.CertAlgoRSAv01:
+			algos = []string{ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01, ssh.CertAlgoRSAv01}
+		}
+		for _, a := range algos {
+			if !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }
 
 func (h *HostKeys) record(addr string, key ssh.PublicKey) error {

@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -264,6 +266,11 @@ func TestCredentialFallback(t *testing.T) {
 	l := startLab(t, lab.Options{Platforms: []string{"cisco_nxos"}, Devices: 1})
 	d := l.Devices()[0]
 	r := newTestRunner(t, 0)
+	// Credentials are offered in turn only to a host whose key is on
+	// record: a first run records it.
+	if res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]; res.Err != nil {
+		t.Fatal(res.Err)
+	}
 	bad := Credential{Name: "old", User: "admin", Password: "wrong"}
 	other := Credential{Name: "ops", User: "ops", Password: "admin"}
 	res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d, bad, other, labCred)}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
@@ -570,5 +577,260 @@ func TestGroupLimit(t *testing.T) {
 	}
 	if peak != 1 {
 		t.Errorf("peak %d devices at once in a group limited to 1", peak)
+	}
+}
+
+// TestHostKeyTypeSwap: a device whose recorded ed25519 key gave way to an
+// RSA key has changed its key, as OpenSSH says, and the RSA key is not
+// recorded; a device offering both still connects, with the recorded
+// type. A host seen for the first time is asked for ed25519 first.
+func TestHostKeyTypeSwap(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 1})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	plan := Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show clock"}, Timeouts: quick()}
+	if err := l.Touch(d.Name, lab.TouchOptions{HostKeyTypes: []string{"rsa", "ed25519"}}); err != nil {
+		t.Fatal(err)
+	}
+	if res := r.Collect(context.Background(), plan)[d.Name]; res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	known := readKnown(t, r)
+	if len(known) != 1 || !strings.Contains(known[0], " ssh-ed25519 ") {
+		t.Fatalf("first contact recorded %q, want one ed25519 key", known)
+	}
+	if err := l.Touch(d.Name, lab.TouchOptions{HostKeyTypes: []string{"rsa"}}); err != nil {
+		t.Fatal(err)
+	}
+	res := r.Collect(context.Background(), plan)[d.Name]
+	var changed *HostKeyChangedError
+	if res.Err == nil || res.Err.Kind != KindHostKey || !errors.As(res.Err, &changed) || !slices.Contains(changed.Offered, "ssh-rsa") ||
+		!strings.HasPrefix(res.Err.Reason, "host key changed! ") || !strings.Contains(res.Err.Reason, "hostkey forget "+d.Name) {
+		t.Fatalf("RSA key where ed25519 is recorded: %v", res.Err)
+	}
+	t.Logf("reason: %s", res.Err.Reason)
+	if got := readKnown(t, r); len(got) != 1 {
+		t.Errorf("known_hosts after the swap: %q", got)
+	}
+	if err := l.Touch(d.Name, lab.TouchOptions{HostKeyTypes: []string{"rsa", "ed25519"}}); err != nil {
+		t.Fatal(err)
+	}
+	if res := r.Collect(context.Background(), plan)[d.Name]; res.Err != nil {
+		t.Fatalf("both types offered, ed25519 recorded: %v", res.Err)
+	}
+	if got := readKnown(t, r); len(got) != 1 {
+		t.Errorf("known_hosts after connecting with both types: %q", got)
+	}
+}
+
+func readKnown(t *testing.T, r *Runner) []string {
+	t.Helper()
+	b, err := os.ReadFile(r.HostKeys().path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSpace(string(b)), "\n")
+}
+
+// TestCredentialsOnlyForKnownHosts: a host whose key was first seen in
+// the connection gets one credential: an impostor that refuses it does not
+// collect the others, and is not recorded as known for the next run. A
+// host on record, or the user's OfferAllCreds, gets them all.
+func TestCredentialsOnlyForKnownHosts(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_nxos"}, Devices: 1})
+	d := l.Devices()[0]
+	wrong := Credential{Name: "wrong", User: "admin", Password: "nope"}
+	run := func(r *Runner, tg Target) *Result {
+		return r.Collect(context.Background(), Plan{Targets: []Target{tg}, Commands: []string{"show clock"}, Timeouts: quick()})[d.Name]
+	}
+	t.Run("first seen", func(t *testing.T) {
+		r := newTestRunner(t, 0)
+		res := run(r, targetOf(d, wrong, labCred))
+		want := "auth failed with wrong; other credentials were not offered because this host's key was first seen in this connection (exec --all-creds offers them)"
+		if res.Err == nil || res.Err.Kind != KindAuth || res.Err.Reason != want || !errors.Is(res.Err, ErrAuthFailed) || !errors.Is(res.Err, ErrCredsWithheld) {
+			t.Fatalf("got %v", res.Err)
+		}
+		if len(res.Attempts) != 1 || res.Attempts[0] != (Attempt{Cred: "wrong"}) {
+			t.Errorf("attempts %+v", res.Attempts)
+		}
+		if b, err := os.ReadFile(r.HostKeys().path); err == nil && len(b) > 0 {
+			t.Errorf("a host that refused the login was recorded:\n%s", b)
+		}
+	})
+	t.Run("on record", func(t *testing.T) {
+		r := newTestRunner(t, 0)
+		if res := run(r, targetOf(d)); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		res := run(r, targetOf(d, wrong, labCred))
+		if res.Err != nil || res.Cred != "lab" || len(res.Attempts) != 2 {
+			t.Errorf("got %v, cred %q, attempts %+v", res.Err, res.Cred, res.Attempts)
+		}
+	})
+	t.Run("all creds", func(t *testing.T) {
+		r := newTestRunner(t, 0)
+		tg := targetOf(d, wrong, labCred)
+		tg.OfferAllCreds = true
+		if res := run(r, tg); res.Err != nil || res.Cred != "lab" || len(res.Attempts) != 2 {
+			t.Errorf("got %v, cred %q, attempts %+v", res.Err, res.Cred, res.Attempts)
+		}
+		if got := readKnown(t, r); len(got) != 1 {
+			t.Errorf("known_hosts after a login: %q", got)
+		}
+	})
+	t.Run("hostkey ignore", func(t *testing.T) {
+		r := newTestRunner(t, 0)
+		tg := targetOf(d, wrong, labCred)
+		tg.IgnoreHostKey = true
+		res := run(r, tg)
+		if res.Err == nil || !errors.Is(res.Err, ErrCredsWithheld) || !strings.Contains(res.Err.Reason, "because this host's key is not checked (hostkey=ignore;") {
+			t.Errorf("got %v", res.Err)
+		}
+	})
+	t.Run("jump host first seen", func(t *testing.T) {
+		jl := startLab(t, lab.Options{Platforms: []string{"linux"}, Devices: 1})
+		jd := jl.Devices()[0]
+		r := newTestRunner(t, 0)
+		tg := targetOf(d)
+		tg.Jump = &JumpHost{Name: jd.Name, Address: jd.Address, Port: jd.Port, Creds: []Credential{wrong, labCred}}
+		res := run(r, tg)
+		if res.Err == nil || !errors.Is(res.Err, ErrCredsWithheld) || !strings.Contains(res.Err.Reason, "jump host "+jd.Name) {
+			t.Fatalf("got %v", res.Err)
+		}
+		tg.Jump.OfferAllCreds = true
+		if res := run(r, tg); res.Err != nil {
+			t.Errorf("jump host with all credentials: %v", res.Err)
+		}
+	})
+}
+
+// TestOutputLimit: a device whose output passes Plan.MaxOutput fails with
+// its own kind, naming the limit, and its session is closed; in a shell
+// and on an exec channel, with endless output and with a long one.
+func TestOutputLimit(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios", "linux"}, Devices: 2, Faults: lab.Faults{Flood: 1}})
+	healthy := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 1})
+	r := newTestRunner(t, time.Minute)
+	for _, d := range append(l.Devices(), healthy.Devices()...) {
+		t.Run(d.Platform, func(t *testing.T) {
+			cmd, limit := versionCommand(d.Platform), int64(1<<20)
+			if d.Fault == lab.FaultNone {
+				cmd, limit = "show ip arp", 2000
+			}
+			plan := Plan{Targets: []Target{targetOf(d, labCred)}, Commands: []string{cmd}, Timeouts: quick(), MaxOutput: limit}
+			res := r.Collect(context.Background(), plan)[d.Name]
+			if res.Err == nil || res.Err.Kind != KindOutputLimit || res.Err.Kind.String() != "output-limit" {
+				t.Fatalf("got %v (%v)", res.Err, kindOf(res.Err))
+			}
+			want := "1 MiB"
+			if limit == 2000 {
+				want = "2000 bytes"
+			}
+			if !strings.Contains(res.Err.Reason, want) {
+				t.Errorf("reason does not name the limit (%s): %s", want, res.Err.Reason)
+			}
+			t.Logf("reason: %s", res.Err.Reason)
+			for _, s := range r.Sessions() {
+				if s.Target == d.Name {
+					t.Errorf("the session was kept")
+				}
+			}
+		})
+	}
+}
+
+// TestEnableModes: a device whose enable goes straight to # is in
+// privileged mode; one that says "% No password set" or "% Access
+// denied" fails the device promptly with what it said.
+func TestEnableModes(t *testing.T) {
+	cases := []struct {
+		mode   lab.EnableMode
+		reason string // empty: success
+	}{
+		{lab.EnableModeNone, ""},
+		{lab.EnableModeNoPassword, `enable failed: the device said "% No password set" (credential lab)`},
+		{lab.EnableModeDenied, `enable failed: the device said "% Access denied" (credential lab)`},
+	}
+	for _, c := range cases {
+		t.Run(string(c.mode), func(t *testing.T) {
+			l := startLab(t, lab.Options{Platforms: []string{"cisco_ios"}, Devices: 1, Enable: c.mode})
+			d := l.Devices()[0]
+			r := newTestRunner(t, 0)
+			to := quick()
+			to.Prompt = 20 * time.Second // a hang would show as a timeout, not pass
+			res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"show running-config"}, Timeouts: to})[d.Name]
+			if c.reason == "" {
+				if res.Err != nil {
+					t.Fatal(res.Err)
+				}
+				if !strings.Contains(res.Outputs[0].Text, "hostname "+d.Name) {
+					t.Errorf("running-config without hostname:\n%s", res.Outputs[0].Text)
+				}
+				return
+			}
+			if res.Err == nil || res.Err.Kind != KindEnable || res.Err.Reason != c.reason {
+				t.Errorf("got %v (%v), want %q", res.Err, kindOf(res.Err), c.reason)
+			}
+		})
+	}
+}
+
+// TestExecDropped: a linux host that drops the connection in the middle of
+// a command's output closed the session; it did not fail the command.
+func TestExecDropped(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"linux"}, Devices: 1, Faults: lab.Faults{Drop: 1}})
+	d := l.Devices()[0]
+	r := newTestRunner(t, 0)
+	res := r.Collect(context.Background(), Plan{Targets: []Target{targetOf(d)}, Commands: []string{"uname -a"}, Timeouts: quick()})[d.Name]
+	if res.Err == nil || res.Err.Kind != KindClosed || res.Err.Reason != "connection closed by the device during command" {
+		t.Errorf("got %v (%v)", res.Err, kindOf(res.Err))
+	}
+}
+
+// TestSessionLog: a target's transcript shows the session as the device
+// saw it, setup and enable included, without a secret; a warm session
+// writes the next run's transcript, not the last one's.
+func TestSessionLog(t *testing.T) {
+	l := startLab(t, lab.Options{Platforms: []string{"cisco_ios", "linux"}, Devices: 2, User: "admin", Password: "Lab-Pass-1", EnableSecret: "Lab-Enable-1"})
+	cred := Credential{Name: "lab", User: "admin", Password: "Lab-Pass-1", Enable: "Lab-Enable-1"}
+	r := newTestRunner(t, time.Minute)
+	for _, d := range l.Devices() {
+		t.Run(d.Platform, func(t *testing.T) {
+			cmds := []string{"show running-config", "show clock"}
+			want := []string{d.Name + ">", "enable\r\n", "Password: ********\n", "terminal length 0", d.Name + "#", "show running-config\r\n", "hostname " + d.Name, "show clock\r\n"}
+			if d.Platform == "linux" {
+				cmds = []string{"uname -a", "echo Lab-Pass-1 Lab-Enable-1"}
+				want = []string{"uname -a\n", "Linux " + d.Name, "echo ******** ********\n", "******** ********\n"}
+			}
+			var first, second syncWriter
+			tg := targetOf(d, cred)
+			tg.SessionLog = &first
+			res := r.Collect(context.Background(), Plan{Targets: []Target{tg}, Commands: cmds, Timeouts: quick()})[d.Name]
+			if res.Err != nil {
+				t.Fatal(res.Err)
+			}
+			got := first.String()
+			for _, w := range want {
+				if !strings.Contains(got, w) {
+					t.Errorf("transcript lacks %q:\n%s", w, got)
+				}
+			}
+			for _, secret := range []string{cred.Password, cred.Enable} {
+				if strings.Contains(got, secret) {
+					t.Errorf("transcript shows the secret %q:\n%s", secret, got)
+				}
+			}
+			tg.SessionLog = &second
+			res = r.Collect(context.Background(), Plan{Targets: []Target{tg}, Commands: []string{versionCommand(d.Platform)}, Timeouts: quick()})[d.Name]
+			if res.Err != nil || !res.Reused {
+				t.Fatalf("second run: %v, reused %v", res.Err, res.Reused)
+			}
+			if first.String() != got {
+				t.Errorf("the first run's transcript grew after it ended")
+			}
+			if s := second.String(); !strings.Contains(s, versionCommand(d.Platform)) || strings.Contains(s, "show clock") {
+				t.Errorf("second transcript:\n%s", s)
+			}
+		})
 	}
 }

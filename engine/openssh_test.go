@@ -87,8 +87,8 @@ AllowUsers %s
 		t.Fatal(err)
 	}
 	sshd := exec.Command("/usr/sbin/sshd", "-D", "-e", "-f", cfgPath)
-	var logs lockedBuffer
-	sshd.Stderr = &logs
+	logs := newCappedBuffer(1 << 20)
+	sshd.Stderr = logs
 	if err := sshd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +132,13 @@ func TestOpenSSH(t *testing.T) {
 	r := newTestRunner(t, time.Minute)
 	wrong := Credential{Name: "wrong", User: f.user, Password: "not-it"}
 	right := Credential{Name: "right", User: f.user, Password: f.password}
+	// A first login records the host's key; only a host on record is
+	// offered one credential after another.
+	first := f.target(right)
+	first.Name = "first"
+	if res := r.Collect(context.Background(), Plan{Targets: []Target{first}, Commands: []string{"true"}, Timeouts: quick()})["first"]; res.Err != nil {
+		t.Fatal(res.Err)
+	}
 	res := r.Collect(context.Background(), Plan{Targets: []Target{f.target(wrong, right)}, Commands: []string{"id -un", "echo $((6*7))"}, Timeouts: quick()})["openssh"]
 	if res.Err != nil {
 		t.Fatal(res.Err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -58,7 +59,7 @@ type Runner struct {
 	mu       sync.Mutex
 	sessions map[string]*session
 	// turns holds one token per device: a device runs one thing at a time.
-	turns  map[string]chan struct{}
+	turns  map[string]*turnToken
 	stop   chan struct{}
 	closed bool
 	wg     sync.WaitGroup
@@ -66,7 +67,7 @@ type Runner struct {
 
 // NewRunner returns a runner; Close it to end its sessions.
 func NewRunner(o Options) (*Runner, error) {
-	r := &Runner{keepalive: o.Keepalive, sessions: map[string]*session{}, turns: map[string]chan struct{}{},
+	r := &Runner{keepalive: o.Keepalive, sessions: map[string]*session{}, turns: map[string]*turnToken{},
 		stop: make(chan struct{}), dial: &dialer{jumps: newJumpPool()}}
 	if o.KnownHosts != "" {
 		hk, err := LoadHostKeys(o.KnownHosts)
@@ -191,26 +192,53 @@ func (r *Runner) CloseSessions(match func(target string) bool) int {
 
 func sessionKey(t *Target) string { return t.Name + "\x00" + t.Addr() }
 
-// turn waits for the device's token, so one device runs one thing at a time.
+// turn waits for the device's token, so one device runs one thing at a
+// time. The token lives while a run holds it or waits for it, and no
+// longer: a long-lived runner that met a hundred thousand devices keeps
+// none of their tokens.
 func (r *Runner) turn(ctx context.Context, key string) (func(), error) {
 	r.mu.Lock()
-	ch, ok := r.turns[key]
+	tk, ok := r.turns[key]
 	if !ok {
-		ch = make(chan struct{}, 1)
-		r.turns[key] = ch
+		tk = &turnToken{ch: make(chan struct{}, 1)}
+		r.turns[key] = tk
 	}
+	tk.users++
 	r.mu.Unlock()
+	leave := func() {
+		r.mu.Lock()
+		if tk.users--; tk.users == 0 {
+			delete(r.turns, key)
+		}
+		r.mu.Unlock()
+	}
 	select {
-	case ch <- struct{}{}:
-		return func() { <-ch }, nil
+	case tk.ch <- struct{}{}:
+		return func() {
+			<-tk.ch
+			leave()
+		}, nil
 	case <-ctx.Done():
+		leave()
 		return nil, ctx.Err()
 	}
+}
+
+// turnToken is one device's token and how many runs hold or wait for it.
+type turnToken struct {
+	ch    chan struct{}
+	users int
 }
 
 // Run runs the plan and streams its events. The channel closes when every
 // target has finished; the caller must read it to the end. Cancelling ctx
 // ends the run at once: devices not yet done fail as canceled.
+//
+// A dispatcher hands targets to at most Plan.Workers workers, so a plan of
+// a hundred thousand targets costs goroutines by the worker, not by the
+// target. A target whose group (site) is at its limit waits in the
+// dispatcher's queue, holding no worker, so the other groups' targets go
+// ahead of it.
 func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 	events := make(chan Event, 256)
 	go func() {
@@ -220,68 +248,120 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 			ctx, cancel = context.WithTimeout(ctx, p.Overall)
 		}
 		defer cancel()
-		to := p.Timeouts.withDefaults()
 		workers := p.Workers
 		if workers <= 0 {
 			workers = DefaultWorkers
 		}
-		slots := make(chan struct{}, workers)
-		groups := map[string]chan struct{}{}
-		for g, n := range p.GroupLimits {
-			if n > 0 {
-				groups[g] = make(chan struct{}, n)
-			}
-		}
+		workers = min(workers, len(p.Targets))
+		to, maxOutput := p.Timeouts.withDefaults(), p.maxOutput()
+		work := make(chan int)
+		finished := make(chan int)
 		var wg sync.WaitGroup
-		for i := range p.Targets {
-			t := &p.Targets[i]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				start := time.Now()
-				// A target waiting on its site's limit holds no worker slot.
-				release, err := acquire(ctx, groups[t.Group], slots)
-				if err != nil {
-					events <- Event{Kind: EventFailed, Target: t.Name, Err: classify(ctx, "queue", 0, err), Elapsed: time.Since(start)}
-					return
+		for range workers {
+			wg.Go(func() {
+				for i := range work {
+					r.runOne(ctx, &p.Targets[i], p.Commands, to, maxOutput, events)
+					select {
+					case finished <- i:
+					case <-ctx.Done():
+						// The dispatcher is leaving, or has left: it hands
+						// out nothing more.
+					}
 				}
-				defer release()
-				r.runOne(ctx, t, p.Commands, to, events, start)
-			}()
+			})
 		}
+		for _, i := range dispatch(ctx, &p, work, finished) {
+			t := &p.Targets[i]
+			events <- Event{Kind: EventFailed, Target: t.Name, Err: classify(ctx, "queue", 0, ctx.Err())}
+		}
+		close(work)
 		wg.Wait()
 	}()
 	return events
 }
 
-func acquire(ctx context.Context, group, slots chan struct{}) (func(), error) {
-	if group != nil {
+// dispatch hands the plan's targets to the workers through work, in order,
+// each once its group is under its limit, and returns the targets it never
+// handed out because ctx ended. Each target a worker is done with comes
+// back on finished.
+func dispatch(ctx context.Context, p *Plan, work chan<- int, finished <-chan int) []int {
+	limit := func(g string) int { return p.GroupLimits[g] }
+	active := map[string]int{}    // targets running, per limited group
+	waiting := map[string][]int{} // targets waiting for their group, in order
+	var ready []int               // targets that may start, their group's place taken
+	next, running := 0, 0
+	for {
+		// Look ahead only as far as it takes to have something ready: the
+		// queues hold indices, never goroutines.
+		for len(ready) == 0 && next < len(p.Targets) {
+			i := next
+			next++
+			g := p.Targets[i].Group
+			switch {
+			case limit(g) <= 0:
+				ready = append(ready, i)
+			case active[g] < limit(g):
+				active[g]++
+				ready = append(ready, i)
+			default:
+				waiting[g] = append(waiting[g], i)
+			}
+		}
+		if len(ready) == 0 && running == 0 {
+			return nil // nothing waits for a place that nobody holds
+		}
+		var offer chan<- int // nil, so never chosen, while nothing is ready
+		var first int
+		if len(ready) > 0 {
+			offer, first = work, ready[0]
+		}
 		select {
-		case group <- struct{}{}:
+		case offer <- first:
+			ready = ready[1:]
+			running++
+		case i := <-finished:
+			running--
+			g := p.Targets[i].Group
+			if limit(g) <= 0 {
+				break
+			}
+			if q := waiting[g]; len(q) > 0 {
+				ready = append(ready, q[0])
+				if waiting[g] = q[1:]; len(waiting[g]) == 0 {
+					delete(waiting, g)
+				}
+			} else {
+				active[g]--
+			}
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			left := slices.Clone(ready)
+			for i := next; i < len(p.Targets); i++ {
+				left = append(left, i)
+			}
+			for _, q := range waiting {
+				left = append(left, q...)
+			}
+			slices.Sort(left)
+			return left
 		}
 	}
-	select {
-	case slots <- struct{}{}:
-	case <-ctx.Done():
-		if group != nil {
-			<-group
-		}
-		return nil, ctx.Err()
-	}
-	return func() {
-		<-slots
-		if group != nil {
-			<-group
-		}
-	}, nil
 }
 
 // runOne runs the commands on one target and reports how it went.
-func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeouts, events chan<- Event, start time.Time) {
+// Its time, Elapsed, starts when its turn comes: a worker took it and no
+// other run holds the device.
+func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeouts, maxOutput int64, events chan<- Event) {
+	start := time.Now()
+	log := newTranscript(t.SessionLog, t.Creds)
+	// The last event tells the caller it may close the session log: the
+	// transcript is complete before it.
+	end := func(ev Event) {
+		log.close()
+		ev.Target, ev.Elapsed = t.Name, time.Since(start)
+		events <- ev
+	}
 	fail := func(err error, attempts []Attempt) {
-		events <- Event{Kind: EventFailed, Target: t.Name, Err: classify(ctx, "run", 0, err), Attempts: attempts, Elapsed: time.Since(start)}
+		end(Event{Kind: EventFailed, Err: classify(ctx, "run", 0, err), Attempts: attempts})
 	}
 	events <- Event{Kind: EventStarted, Target: t.Name}
 	key := sessionKey(t)
@@ -291,7 +371,8 @@ func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeou
 		return
 	}
 	defer done()
-	s, reused, attempts, err := r.session(ctx, t, to)
+	start = time.Now()
+	s, reused, attempts, err := r.session(ctx, t, to, maxOutput, log)
 	if err != nil {
 		fail(err, attempts)
 		return
@@ -304,7 +385,7 @@ func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeou
 			// The device closed a warm session while it sat idle; log in
 			// again, once, without troubling the user.
 			s.close()
-			s, reused, attempts, err = r.session(ctx, t, to)
+			s, reused, attempts, err = r.session(ctx, t, to, maxOutput, log)
 			if err != nil {
 				fail(err, attempts)
 				return
@@ -326,12 +407,14 @@ func (r *Runner) runOne(ctx context.Context, t *Target, cmds []string, to Timeou
 		}
 		events <- Event{Kind: EventOutput, Target: t.Name, Command: cmd, Output: out}
 	}
+	// A parked session writes to no run's transcript.
+	s.setLog(nil)
 	r.park(key, s)
 	if cmdErr != nil {
-		events <- Event{Kind: EventFailed, Target: t.Name, Cred: s.cred.Name, Reused: reused, Err: cmdErr, Attempts: attempts, Elapsed: time.Since(start)}
+		end(Event{Kind: EventFailed, Cred: s.cred.Name, Reused: reused, Err: cmdErr, Attempts: attempts})
 		return
 	}
-	events <- Event{Kind: EventDone, Target: t.Name, Cred: s.cred.Name, Reused: reused, Attempts: attempts, Elapsed: time.Since(start)}
+	end(Event{Kind: EventDone, Cred: s.cred.Name, Reused: reused, Attempts: attempts})
 }
 
 func isKind(err error, k Kind) bool {
@@ -340,19 +423,21 @@ func isKind(err error, k Kind) bool {
 }
 
 // session returns a warm session for t, or opens one.
-func (r *Runner) session(ctx context.Context, t *Target, to Timeouts) (*session, bool, []Attempt, error) {
+func (r *Runner) session(ctx context.Context, t *Target, to Timeouts, maxOutput int64, log *transcript) (*session, bool, []Attempt, error) {
 	key := sessionKey(t)
 	r.mu.Lock()
 	s := r.sessions[key]
 	delete(r.sessions, key)
 	r.mu.Unlock()
 	if s != nil && s.alive() {
+		s.setMaxOutput(maxOutput)
+		s.setLog(log)
 		return s, true, nil, nil
 	}
 	if s != nil {
 		s.close()
 	}
-	s, attempts, err := open(ctx, r.dial, to, t)
+	s, attempts, err := open(ctx, r.dial, to, t, maxOutput, log)
 	if err != nil {
 		return nil, false, attempts, err
 	}

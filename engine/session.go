@@ -28,26 +28,26 @@ type session struct {
 	// dead is closed when the SSH connection ends, whoever ended it.
 	dead chan struct{}
 
+	// maxOutput caps one command's output on an exec channel; a shell
+	// keeps its own.
+	maxOutput int64
+	// log is the running run's transcript, nil when it keeps none.
+	log *transcript
+
 	lastUsed  time.Time
 	closeOnce sync.Once
 }
 
 // open logs in to the target and prepares the session.
-func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []Attempt, error) {
+func open(ctx context.Context, d *dialer, to Timeouts, t *Target, maxOutput int64, log *transcript) (*session, []Attempt, error) {
 	p := PlatformFor(t.Platform)
 	legacy := t.Legacy || p.Legacy
-	client, cred, attempts, err := d.connect(ctx, to, t.Addr(), t.Jump, t.Creds, t.IgnoreHostKey, legacy)
-	var hk *HostKeyChangedError
-	if errors.As(err, &hk) && hk.Device == "" {
-		// Tell the user which device to forget, not just its address.
-		hk.Device = t.Name
-		err = failure(KindHostKey, hk, "%s", hk.Error())
-	}
+	client, cred, attempts, err := d.connect(ctx, to, t, legacy)
 	if err != nil {
 		return nil, attempts, err
 	}
 	s := &session{target: t.Name, addr: t.Addr(), client: client, cred: cred, platform: p,
-		opened: time.Now(), lastUsed: time.Now()}
+		opened: time.Now(), lastUsed: time.Now(), maxOutput: maxOutput, log: log}
 	if p.Exec {
 		// Exec sessions have no shell whose end would tell.
 		dead := make(chan struct{})
@@ -71,7 +71,7 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target) (*session, []A
 
 // prepare learns the prompt, raises privileges and turns paging off.
 func (s *session) prepare(ctx context.Context, to Timeouts, t *Target) error {
-	sh, err := openShell(s.client, s.platform)
+	sh, err := openShell(s.client, s.platform, s.maxOutput, s.log)
 	if err != nil {
 		return classify(ctx, "login", to.Prompt, err)
 	}
@@ -104,7 +104,11 @@ func (s *session) prepare(ctx context.Context, to Timeouts, t *Target) error {
 }
 
 // enable reaches privileged mode where the platform has one and the prompt
-// says we are not there, answering with the enable secret or the password.
+// says we are not there, answering with the enable secret or the password
+// if the device asks. A prompt ending in # after enable is success, asked
+// or not (AAA may give the privilege without a secret); a device that
+// answers with a complaint (% No password set, % Access denied) fails
+// with what it said.
 func (s *session) enable(ctx context.Context, limit time.Duration) error {
 	p, sh := s.platform, s.sh
 	if p.Enable == "" || !strings.HasSuffix(sh.prompt, p.UserMode) {
@@ -125,9 +129,9 @@ func (s *session) enable(ctx context.Context, limit time.Duration) error {
 	if err != nil {
 		return classify(ctx, "enable", limit, err)
 	}
-	sh.take()
+	seen := sh.take()
 	if asked {
-		if err := sh.send(s.cred.enableSecret() + "\n"); err != nil {
+		if err := sh.sendSecret(s.cred.enableSecret(), "\n"); err != nil {
 			return classify(ctx, "enable", limit, err)
 		}
 		err := sh.waitFor(ctx, deadline, func(b []byte) bool {
@@ -136,15 +140,35 @@ func (s *session) enable(ctx context.Context, limit time.Duration) error {
 		if err != nil {
 			return classify(ctx, "enable", limit, err)
 		}
+		seen = sh.take()
 	}
-	got := lastLine(sh.take())
-	if !strings.HasSuffix(got, "#") {
+	got := lastLine(seen)
+	if strings.HasSuffix(got, "#") {
+		sh.setPrompt(got, nil)
+		return nil
+	}
+	if !strings.HasSuffix(got, p.UserMode) {
 		// Leave the device's password prompt, if it asks again.
 		_ = sh.send("\x03\n")
+	}
+	if said := complaint(seen); said != "" {
+		return failure(KindEnable, nil, "enable failed: the device said %q (credential %s)", said, s.cred.Name)
+	}
+	if asked {
 		return failure(KindEnable, nil, "enable failed: the enable secret was refused (credential %s); set it with cred add --enable-secret-stdin", s.cred.Name)
 	}
-	sh.setPrompt(got, nil)
-	return nil
+	return failure(KindEnable, nil, "enable failed: the device stayed at %q (credential %s)", got, s.cred.Name)
+}
+
+// complaint is the first line of out that starts with "%", as a Cisco-like
+// device's complaints do (% Access denied, % No password set).
+func complaint(out []byte) string {
+	for line := range strings.SplitSeq(string(stripANSI(out)), "\n") {
+		if line = strings.TrimSpace(line); strings.HasPrefix(line, "%") {
+			return line
+		}
+	}
+	return ""
 }
 
 func lastTail(b []byte) []byte {
@@ -152,6 +176,24 @@ func lastTail(b []byte) []byte {
 		return b[i+1:]
 	}
 	return b
+}
+
+// setMaxOutput changes how much one command's output may be, for a run
+// whose plan says another limit than the one that opened the session.
+func (s *session) setMaxOutput(n int64) {
+	s.maxOutput = n
+	if s.sh != nil {
+		s.sh.setMaxOutput(n)
+	}
+}
+
+// setLog changes the transcript the session writes to, for the run that
+// now uses it; nil stops it, for a session parked between runs.
+func (s *session) setLog(log *transcript) {
+	s.log = log
+	if s.sh != nil {
+		s.sh.setLog(log)
+	}
 }
 
 // run sends one command and returns its output.
@@ -205,8 +247,10 @@ func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (st
 	}
 	defer sess.Close()
 	// stdout and stderr are copied by two goroutines into one buffer.
-	var out lockedBuffer
-	sess.Stdout, sess.Stderr = &out, &out
+	out := newCappedBuffer(s.maxOutput)
+	out.log = s.log
+	sess.Stdout, sess.Stderr = out, out
+	s.log.sent(cmd + "\n")
 	if err := sess.Start(cmd); err != nil {
 		return "", classify(ctx, "command", limit, err)
 	}
@@ -216,6 +260,10 @@ func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (st
 	defer timer.Stop()
 	select {
 	case err = <-done:
+	case <-out.over:
+		sess.Close()
+		<-done
+		return "", classify(ctx, "command", limit, out.err())
 	case <-timer.C:
 		sess.Close()
 		<-done
@@ -228,6 +276,12 @@ func (s *session) exec(ctx context.Context, cmd string, limit time.Duration) (st
 	var ee *ssh.ExitError
 	if errors.As(err, &ee) {
 		return out.String(), failure(KindCommand, err, "command exited with status %d", ee.ExitStatus())
+	}
+	var missing *ssh.ExitMissingError
+	if errors.As(err, &missing) {
+		// The channel ended without the command's status: the device
+		// dropped the connection, or the channel, under the command.
+		return out.String(), classify(ctx, "command", limit, fmt.Errorf("%w: %v", errClosed, err))
 	}
 	if err != nil {
 		return out.String(), classify(ctx, "command", limit, err)
@@ -257,20 +311,46 @@ func (s *session) close() {
 	})
 }
 
-// lockedBuffer is a buffer several goroutines write to.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// cappedBuffer is an exec channel's output, which stdout and stderr
+// write from two goroutines, up to a limit: a write past it fails and
+// closes over, so that the command is stopped rather than kept.
+type cappedBuffer struct {
+	mu    sync.Mutex
+	buf   []byte
+	limit int64
+	over  chan struct{}
+	full  error
+	log   *transcript
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+func newCappedBuffer(limit int64) *cappedBuffer {
+	return &cappedBuffer{limit: limit, over: make(chan struct{})}
 }
 
-func (b *lockedBuffer) String() string {
+func (b *cappedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.String()
+	if b.full != nil {
+		return 0, b.full
+	}
+	if int64(len(b.buf)+len(p)) > b.limit {
+		b.full = &OutputLimitError{Limit: b.limit}
+		close(b.over)
+		return 0, b.full
+	}
+	b.buf = appendBounded(b.buf, p, b.limit)
+	b.log.read(p)
+	return len(p), nil
+}
+
+func (b *cappedBuffer) err() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.full
+}
+
+func (b *cappedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
 }

@@ -3,8 +3,10 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strings"
 	"sync"
@@ -25,6 +27,10 @@ type shell struct {
 	readErr error
 	notify  chan struct{}
 	done    chan struct{}
+	// maxOutput is how much buf may hold: one command's output.
+	maxOutput int64
+	// log is the run's transcript, nil when it keeps none.
+	log *transcript
 
 	// prompt is the learned prompt ("usa-leaf-017#"); atPrompt recognises
 	// it, or the same base in another mode, at the end of the output.
@@ -34,7 +40,7 @@ type shell struct {
 
 // openShell starts a shell on client with a wide terminal, so devices do
 // not wrap long lines.
-func openShell(client *ssh.Client, p *Platform) (*shell, error) {
+func openShell(client *ssh.Client, p *Platform, maxOutput int64, log *transcript) (*shell, error) {
 	sess, err := client.NewSession()
 	if err != nil {
 		return nil, fmt.Errorf("open session: %w", err)
@@ -65,21 +71,33 @@ func openShell(client *ssh.Client, p *Platform) (*shell, error) {
 		sess.Close()
 		return nil, fmt.Errorf("start shell: %w", err)
 	}
-	s := &shell{sess: sess, stdin: stdin, platform: p, notify: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &shell{sess: sess, stdin: stdin, platform: p, notify: make(chan struct{}, 1), done: make(chan struct{}), maxOutput: maxOutput, log: log}
 	go s.readLoop(stdout)
 	return s, nil
 }
 
+// readChunk is the shell's read buffer: small, since a thousand sessions
+// each keep one; big outputs just take more reads.
+const readChunk = 4 * 1024
+
 func (s *shell) readLoop(r io.Reader) {
-	// Small: a thousand sessions each keep one. Big outputs just take
-	// more reads.
-	b := make([]byte, 4*1024)
+	b := make([]byte, readChunk)
 	for {
 		n, err := r.Read(b)
 		if n > 0 {
 			s.mu.Lock()
-			s.buf = append(s.buf, b[:n]...)
+			if int64(len(s.buf)+n) > s.maxOutput {
+				// Stop reading: the channel's window then holds the
+				// device back, and whoever waits learns why.
+				s.readErr = &OutputLimitError{Limit: s.maxOutput}
+				s.mu.Unlock()
+				close(s.done)
+				return
+			}
+			s.buf = appendBounded(s.buf, b[:n], s.maxOutput)
+			log := s.log
 			s.mu.Unlock()
+			log.read(b[:n])
 			select {
 			case s.notify <- struct{}{}:
 			default:
@@ -95,10 +113,54 @@ func (s *shell) readLoop(r io.Reader) {
 	}
 }
 
+// appendBounded appends p to buf, growing it no further than limit (or
+// what it must hold), so that an output near the limit costs about the
+// limit and not twice it, as append's doubling would.
+func appendBounded(buf, p []byte, limit int64) []byte {
+	if need := len(buf) + len(p); need > cap(buf) {
+		grown := max(min(2*cap(buf), int(min(limit, math.MaxInt))), need, readChunk)
+		nb := make([]byte, len(buf), grown)
+		copy(nb, buf)
+		buf = nb
+	}
+	return append(buf, p...)
+}
+
+// setMaxOutput changes how much one command's output may be.
+func (s *shell) setMaxOutput(n int64) {
+	s.mu.Lock()
+	s.maxOutput = n
+	s.mu.Unlock()
+}
+
+// setLog changes the transcript the shell writes to; nil stops it.
+func (s *shell) setLog(log *transcript) {
+	s.mu.Lock()
+	s.log = log
+	s.mu.Unlock()
+}
+
+func (s *shell) transcript() *transcript {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log
+}
+
 func (s *shell) close() { s.sess.Close() }
 
 func (s *shell) send(text string) error {
+	s.transcript().sent(text)
 	if _, err := io.WriteString(s.stdin, text); err != nil {
+		return fmt.Errorf("send: %w", errClosed)
+	}
+	return nil
+}
+
+// sendSecret sends a secret and what ends it (Enter); the transcript
+// shows neither the secret nor its length.
+func (s *shell) sendSecret(secret, after string) error {
+	s.transcript().sentSecret(after)
+	if _, err := io.WriteString(s.stdin, secret+after); err != nil {
 		return fmt.Errorf("send: %w", errClosed)
 	}
 	return nil
@@ -126,6 +188,10 @@ func (s *shell) waitFor(ctx context.Context, deadline time.Time, check func([]by
 		s.mu.Unlock()
 		if ok {
 			return nil
+		}
+		var over *OutputLimitError
+		if errors.As(rerr, &over) {
+			return rerr
 		}
 		if rerr != nil {
 			return fmt.Errorf("%w: %v", errClosed, rerr)
@@ -235,6 +301,8 @@ func (s *shell) run(ctx context.Context, cmd string, limit time.Duration) (strin
 			if pager.Match(stripANSI(t)) {
 				answered = len(b)
 				// The write cannot block for long: the device waits for it.
+				// (check runs with s.mu held.)
+				s.log.sent(" ")
 				if _, err := io.WriteString(s.stdin, " "); err != nil {
 					pagerErr = err
 					return true

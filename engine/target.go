@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"time"
@@ -18,8 +19,12 @@ type Target struct {
 	Port     int
 	Platform string
 	// Creds are tried in order; only an authentication failure moves on to
-	// the next one.
+	// the next one, and only on a host whose key is on record: a host met
+	// for the first time, or not checked, gets the first one alone.
 	Creds []Credential
+	// OfferAllCreds offers every credential even to a host whose key is
+	// not on record: the user's explicit choice (exec --all-creds).
+	OfferAllCreds bool
 	// Jump, when set, is the host connections go through.
 	Jump *JumpHost
 	// IgnoreHostKey skips host-key checking (hostkey=ignore).
@@ -33,6 +38,14 @@ type Target struct {
 	// Group names the limit this target counts against (its site, or its
 	// jump host); Plan.GroupLimits caps each group.
 	Group string
+	// SessionLog, when set, gets a transcript of the session: everything
+	// read from the device and everything sent to it, in order, setup
+	// (paging off, enable) included, with the credentials' secrets
+	// masked as ********. The caller opens and closes it; the engine is
+	// done with it when the target's last event (Done or Failed) is
+	// sent. A slow writer never holds the session: what it cannot take
+	// is left out, and after its first error it is left alone.
+	SessionLog io.Writer
 }
 
 // Addr is the target's host:port.
@@ -74,6 +87,9 @@ type JumpHost struct {
 	Creds         []Credential
 	IgnoreHostKey bool
 	Legacy        bool
+	// OfferAllCreds offers every credential even when the jump host's
+	// key is not on record, as Target.OfferAllCreds.
+	OfferAllCreds bool
 }
 
 // Addr is the jump host's host:port.
@@ -81,11 +97,15 @@ func (j *JumpHost) Addr() string {
 	return net.JoinHostPort(j.Address, strconv.Itoa(j.Port))
 }
 
-// Timeouts bound every wait of a run.
+// Timeouts bound every wait of a run. By default connecting and logging
+// in are bounded by 10 s each, Connect for TCP and Handshake for the SSH
+// handshake and authentication with one credential, which is what
+// exec --connect-timeout (default 10s) promises.
 type Timeouts struct {
 	// Connect bounds the TCP connection.
 	Connect time.Duration
-	// Handshake bounds the SSH handshake and authentication, per credential.
+	// Handshake bounds the SSH handshake and authentication, per
+	// credential; zero means Connect's bound.
 	Handshake time.Duration
 	// Prompt bounds the wait for the first prompt and for session setup
 	// (paging off, enable).
@@ -96,7 +116,7 @@ type Timeouts struct {
 
 // DefaultTimeouts are the timeouts a plan gets for the ones it leaves zero.
 func DefaultTimeouts() Timeouts {
-	return Timeouts{Connect: 10 * time.Second, Handshake: 15 * time.Second, Prompt: 15 * time.Second, Command: 30 * time.Second}
+	return Timeouts{Connect: 10 * time.Second, Handshake: 10 * time.Second, Prompt: 15 * time.Second, Command: 30 * time.Second}
 }
 
 func (t Timeouts) withDefaults() Timeouts {
@@ -105,7 +125,7 @@ func (t Timeouts) withDefaults() Timeouts {
 		t.Connect = d.Connect
 	}
 	if t.Handshake <= 0 {
-		t.Handshake = d.Handshake
+		t.Handshake = t.Connect
 	}
 	if t.Prompt <= 0 {
 		t.Prompt = d.Prompt
@@ -127,6 +147,22 @@ type Plan struct {
 	Workers int
 	// GroupLimits caps concurrent sessions per Target.Group.
 	GroupLimits map[string]int
+	// MaxOutput caps what one command may produce, in bytes; zero means
+	// DefaultMaxOutput. A device that sends more fails with
+	// KindOutputLimit and its session is closed: a device stuck in a loop
+	// must not take the machine's memory.
+	MaxOutput int64
+}
+
+// DefaultMaxOutput is the output a command may produce unless the plan
+// says otherwise: far more than any configuration or table.
+const DefaultMaxOutput = 256 << 20
+
+func (p *Plan) maxOutput() int64 {
+	if p.MaxOutput > 0 {
+		return p.MaxOutput
+	}
+	return DefaultMaxOutput
 }
 
 // DefaultWorkers is how many devices a run talks to at once by default:

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -239,5 +240,104 @@ func TestAbbreviationsAndPipes(t *testing.T) {
 	}
 	if out, _ := execOut(t, linux, "uname -a | grep -v Linux"); out != "" {
 		t.Errorf("linux | grep -v Linux: %q", out)
+	}
+}
+
+// TestPipesKeepRegexAlternation: a '|' is a pipe only with blanks around
+// it, as IOS and NX-OS read a line, so "include hostname|ntp" is one
+// regular expression; platforms that chain stages take several pipes,
+// IOS takes one and reads the rest of the line as its regex; a shell
+// splits at any '|' outside quotes.
+func TestPipesKeepRegexAlternation(t *testing.T) {
+	l := startLab(t, testOptions(6, PlatformNames()...))
+	cases := []struct {
+		platform, line string
+		want           func(lines []string) bool
+	}{
+		{"cisco_ios", "show running-config | include hostname|ntp", func(ls []string) bool {
+			return has(ls, "hostname ") && has(ls, "ntp ") && all(ls, "hostname|ntp")
+		}},
+		// One pipe on IOS: the regex is "Interface | Vlan", which only
+		// the header matches (its "Interface " and no " Vlan").
+		{"cisco_ios", "show ip interface brief | include Interface | Vlan", func(ls []string) bool {
+			return len(ls) == 1 && strings.HasPrefix(ls[0], "Interface ")
+		}},
+		{"cisco_nxos", "show running-config | include hostname|feature | exclude feature", func(ls []string) bool {
+			return len(ls) == 1 && strings.HasPrefix(ls[0], "hostname ")
+		}},
+		{"arista_eos", "show running-config | include hostname|ntp", func(ls []string) bool {
+			return has(ls, "hostname ") && all(ls, "hostname|ntp")
+		}},
+		{"juniper_junos", "show arp no-resolve | match MAC|ge- | count", func(ls []string) bool {
+			return len(ls) == 1 && strings.HasPrefix(ls[0], "Count: ")
+		}},
+		{"linux", "uname -a | grep -E 'Linux|BSD'|wc -l", func(ls []string) bool {
+			return len(ls) == 1 && ls[0] == "1"
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.platform+"/"+c.line, func(t *testing.T) {
+			out := privileged(t, devOf(t, l, c.platform), c.line)
+			lines := splitLines(out)
+			if strings.TrimSpace(out) == "" || !c.want(lines) {
+				t.Errorf("got:\n%s", out)
+			}
+		})
+	}
+}
+
+// has says whether a line starts with prefix.
+func has(lines []string, prefix string) bool {
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// all says whether every line matches re.
+func all(lines []string, re string) bool {
+	rx := regexp.MustCompile(re)
+	for _, l := range lines {
+		if !rx.MatchString(l) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestIOSEnableModes: how cisco_ios answers enable is an option: asking
+// for the secret, straight to privileged mode (AAA gave privilege 15),
+// no enable secret configured, or access denied.
+func TestIOSEnableModes(t *testing.T) {
+	cases := []struct {
+		mode EnableMode
+		want string // what follows the echo of enable, up to the prompt
+	}{
+		{EnableModeSecret, "Password: "},
+		{EnableModeNone, "{host}#"},
+		{EnableModeNoPassword, "% No password set\r\n{host}>"},
+		{EnableModeDenied, "% Access denied\r\n\r\n{host}>"},
+	}
+	for _, c := range cases {
+		t.Run(string(c.mode), func(t *testing.T) {
+			o := testOptions(1, "cisco_ios")
+			o.Enable = c.mode
+			l := startLab(t, o)
+			d := l.Devices()[0]
+			tm := openTerm(t, d, 24)
+			tm.expect(d.Name+">$", wait)
+			tm.send("enable\r")
+			want := strings.ReplaceAll(c.want, "{host}", d.Name)
+			if got := tm.expect(regexp.QuoteMeta(want)+"$", wait); got != "enable\r\n"+want {
+				t.Errorf("got %q, want %q", got, "enable\r\n"+want)
+			}
+		})
+	}
+	o := testOptions(1, "cisco_ios")
+	o.Enable = "sometimes"
+	if _, err := Start(t.Context(), o); !errors.Is(err, ErrOptions) {
+		t.Errorf("an unknown enable mode: %v", err)
 	}
 }

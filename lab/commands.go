@@ -13,6 +13,9 @@ type command struct {
 	// during session preparation.
 	data bool
 	run  func(s *shell, args []string) string
+	// runStatus, in place of run, also gives the exit status, for a
+	// shell's commands that can fail.
+	runStatus func(s *shell, args []string) (string, int)
 }
 
 // lookup is the result of reading a command line against a command table.

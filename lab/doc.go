@@ -6,7 +6,7 @@
 // what `vc lab` does around it: write the inventory CSV, print a line with
 // "ready", serve until the context ends. Touch changes a device of a lab
 // running in another process through a state file beside the inventory:
-// its running configuration, or its host key.
+// its running configuration, its host key, or the key types it serves.
 //
 // Devices behave like their platform closely enough for real clients
 // (OpenSSH, Netmiko) and for ntc-templates to parse their outputs: prompt,
@@ -18,8 +18,8 @@
 // (eos.go, ios.go, nxos.go, xr.go, junos.go, linuxhost.go).
 //
 // A share of devices can be given a fault: refuse authentication, never
-// answer the SSH handshake, hang or drop in the middle of an output, or
-// answer slowly. Faulted devices carry a fault-<kind> inventory tag.
+// answer the SSH handshake, hang or drop in the middle of an output,
+// answer slowly, or flood (repeat an output without end). Faulted devices carry a fault-<kind> inventory tag.
 //
 // An idle device costs a listener, an accept goroutine and a few hundred
 // bytes: models and host keys are derived on first use.

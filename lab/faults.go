@@ -19,15 +19,18 @@ const (
 	FaultHang    Fault = "hang"    // stops in the middle of an output, forever
 	FaultDrop    Fault = "drop"    // closes TCP in the middle of an output
 	FaultSlow    Fault = "slow"    // answers everything Options.SlowBy late
+	FaultFlood   Fault = "flood"   // repeats an output without end
 )
 
 // faultKinds is the order in which faults are handed out, so that a seed
 // always faults the same devices.
-var faultKinds = []Fault{FaultAuth, FaultTimeout, FaultHang, FaultDrop, FaultSlow}
+var faultKinds = []Fault{FaultAuth, FaultTimeout, FaultHang, FaultDrop, FaultSlow, FaultFlood}
 
 // Faults holds the share of devices, from 0 to 1, given each fault.
 type Faults struct {
 	Auth, Timeout, Hang, Drop, Slow float64
+	// Flood is last so that a seed faults the same devices as before it.
+	Flood float64
 }
 
 func (f *Faults) share(k Fault) *float64 {
@@ -42,8 +45,18 @@ func (f *Faults) share(k Fault) *float64 {
 		return &f.Drop
 	case FaultSlow:
 		return &f.Slow
+	case FaultFlood:
+		return &f.Flood
 	}
 	return nil
+}
+
+func faultNames() string {
+	names := make([]string, len(faultKinds))
+	for i, k := range faultKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 // ParseFaults reads "auth=1%,timeout=0.5%,..." as `vc lab --faults` takes
@@ -62,7 +75,7 @@ func ParseFaults(s string) (Faults, error) {
 		}
 		share := f.share(Fault(strings.TrimSpace(name)))
 		if share == nil {
-			return Faults{}, fmt.Errorf("%w: fault %q: unknown fault %q (known: auth, timeout, hang, drop, slow)", ErrOptions, item, name)
+			return Faults{}, fmt.Errorf("%w: fault %q: unknown fault %q (known: %s)", ErrOptions, item, name, faultNames())
 		}
 		pct, ok := strings.CutSuffix(strings.TrimSpace(value), "%")
 		if !ok {

@@ -12,10 +12,10 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// faultLab serves six cisco_ios devices, one per fault and a healthy one.
+// faultLab serves seven cisco_ios devices, one per fault and a healthy one.
 func faultLab(t *testing.T) *Lab {
-	o := testOptions(6, "cisco_ios")
-	o.Faults = Faults{Auth: 0.2, Timeout: 0.2, Hang: 0.2, Drop: 0.2, Slow: 0.2}
+	o := testOptions(7, "cisco_ios")
+	o.Faults = Faults{Auth: 1.0 / 7, Timeout: 1.0 / 7, Hang: 1.0 / 7, Drop: 1.0 / 7, Slow: 1.0 / 7, Flood: 1.0 / 7}
 	o.SlowBy = 300 * time.Millisecond
 	return startLab(t, o)
 }
@@ -124,6 +124,57 @@ func TestFaultDrop(t *testing.T) {
 	t.Logf("client sees %d bytes, then: %v", out.Len(), err)
 }
 
+// TestFaultFlood: a data command's output never ends, over exec and in a
+// terminal, until the client goes away.
+func TestFaultFlood(t *testing.T) {
+	l := faultLab(t)
+	d := faulty(t, l, FaultFlood)
+	c := mustDial(t, d)
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := s.StdoutPipe()
+	if err := s.Start("show version"); err != nil {
+		t.Fatal(err)
+	}
+	const want = 4 << 20
+	head := make([]byte, 64)
+	if _, err := io.ReadFull(out, head); err != nil || !bytes.HasPrefix(head, []byte("Cisco IOS Software")) {
+		t.Fatalf("flood starts with %q: %v", head, err)
+	}
+	if n, err := io.CopyN(io.Discard, out, want); err != nil {
+		t.Fatalf("flood ended after %d bytes: %v", n, err)
+	}
+	s.Close()
+
+	// In a terminal too; a raw session, since the test terminal would
+	// keep all of it.
+	ts, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.Close()
+	if err := ts.RequestPty("vt100", 24, 80, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := ts.StdinPipe()
+	tout, _ := ts.StdoutPipe()
+	if err := ts.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(in, "terminal length 0\rshow version\r"); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, want)
+	if _, err := io.ReadFull(tout, got); err != nil {
+		t.Fatalf("terminal flood ended: %v", err)
+	}
+	if n := bytes.Count(got, []byte("Configuration register is 0xF\r\n")); n < 100 {
+		t.Errorf("terminal flood repeats show version %d times in %d bytes", n, want)
+	}
+}
+
 // TestFaultSlowAndLatency: a slow device answers SlowBy late at each step;
 // --latency delays every round trip of every device.
 func TestFaultSlowAndLatency(t *testing.T) {
@@ -164,7 +215,7 @@ func TestFaultsAreDeterministic(t *testing.T) {
 			t.Errorf("%s: fault %s not in tags %v", a[i].Name, a[i].Fault, a[i].Tags())
 		}
 	}
-	want := map[Fault]int{FaultAuth: 4, FaultTimeout: 2, FaultHang: 3, FaultDrop: 2, FaultSlow: 1, FaultNone: 188}
+	want := map[Fault]int{FaultAuth: 4, FaultTimeout: 2, FaultHang: 3, FaultDrop: 2, FaultSlow: 1, FaultNone: 188, FaultFlood: 0}
 	for f, n := range want {
 		if counts[f] != n {
 			t.Errorf("%d devices with fault %q, want %d", counts[f], f, n)

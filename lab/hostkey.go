@@ -11,13 +11,13 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// hostKey derives the host key of a device from the seed, its name and how
-// many times it was rotated, so that a restarted lab presents the same keys
-// and known_hosts entries stay valid. Legacy devices get RSA, as old IOS
-// has; the rest get ed25519.
-func hostKey(seed int64, name string, rotation int, legacy bool) (ssh.Signer, error) {
+// hostKey derives the host key of a device, of kind "ed25519" or "rsa",
+// from the seed, its name and how many times it was rotated, so that a
+// restarted lab presents the same keys and known_hosts entries stay valid.
+// A legacy device's RSA key signs with SHA-1 only, as old IOS does.
+func hostKey(seed int64, name string, rotation int, kind string, legacy bool) (ssh.Signer, error) {
 	sum := sha256.Sum256(fmt.Appendf(nil, "vc-lab-hostkey\x00%d\x00%s\x00%d", seed, name, rotation))
-	if !legacy {
+	if kind != "rsa" {
 		s, err := ssh.NewSignerFromKey(ed25519.NewKeyFromSeed(sum[:]))
 		if err != nil {
 			return nil, fmt.Errorf("host key of %s: %w", name, err)
@@ -31,6 +31,9 @@ func hostKey(seed int64, name string, rotation int, legacy bool) (ssh.Signer, er
 	s, err := ssh.NewSignerFromKey(key)
 	if err != nil {
 		return nil, fmt.Errorf("host key of %s: %w", name, err)
+	}
+	if !legacy {
+		return s, nil
 	}
 	// Old devices sign only with SHA-1 RSA; offering rsa-sha2-* too would
 	// let a modern client succeed where a real one must be told to accept

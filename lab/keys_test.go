@@ -3,6 +3,7 @@ package lab
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -226,5 +227,51 @@ func TestRunAndTouchAcrossProcesses(t *testing.T) {
 	}
 	if _, err := net.DialTimeout("tcp", addr(d), time.Second); err == nil {
 		t.Errorf("device still listening after Run returned")
+	}
+}
+
+// TestHostKeyTypes: a touch switches the key types a device serves: RSA
+// only, as a device whose keys were regenerated as RSA does, or both,
+// where a client gets the type it asks for. The keys stay those of the
+// device's rotation.
+func TestHostKeyTypes(t *testing.T) {
+	l := startLab(t, testOptions(2, "arista_eos"))
+	d, other := l.Devices()[0], l.Devices()[1]
+	ed := hostKeyOf(t, d)
+	if err := l.Touch(d.Name, TouchOptions{HostKeyTypes: []string{"rsa"}}); err != nil {
+		t.Fatal(err)
+	}
+	rsaKey := hostKeyOf(t, d)
+	if rsaKey.Type() != ssh.KeyAlgoRSA {
+		t.Fatalf("after the switch to rsa: %s", rsaKey.Type())
+	}
+	if k := hostKeyOf(t, other); k.Type() != ssh.KeyAlgoED25519 {
+		t.Errorf("switching %s changed %s to %s", d.Name, other.Name, k.Type())
+	}
+	if err := l.Touch(d.Name, TouchOptions{HostKeyTypes: []string{"ed25519", "rsa"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		algos []string
+		want  ssh.PublicKey
+	}{
+		{[]string{ssh.KeyAlgoED25519}, ed},
+		{[]string{ssh.KeyAlgoRSASHA512}, rsaKey},
+	} {
+		var got ssh.PublicKey
+		cfg := clientConfig()
+		cfg.HostKeyAlgorithms = c.algos
+		cfg.HostKeyCallback = func(_ string, _ net.Addr, k ssh.PublicKey) error { got = k; return nil }
+		cl, err := dial(d, cfg, 10*time.Second)
+		if err != nil {
+			t.Fatalf("%v: %v", c.algos, err)
+		}
+		cl.Close()
+		if !bytes.Equal(got.Marshal(), c.want.Marshal()) {
+			t.Errorf("asking for %v got a %s key that is not the device's", c.algos, got.Type())
+		}
+	}
+	if err := l.Touch(d.Name, TouchOptions{HostKeyTypes: []string{"dsa"}}); !errors.Is(err, ErrOptions) {
+		t.Errorf("an unknown key type: %v", err)
 	}
 }

@@ -112,7 +112,10 @@ func (l *Lab) Touch(device string, opts TouchOptions) error {
 	if _, ok := l.Device(device); !ok {
 		return fmt.Errorf("lab touch: %w %q", ErrUnknownDevice, device)
 	}
-	if err := l.state.bump(device, opts.HostKey); err != nil {
+	if err := opts.validate(); err != nil {
+		return fmt.Errorf("lab touch: %w", err)
+	}
+	if err := l.state.bump(device, opts); err != nil {
 		return fmt.Errorf("lab touch %s: %w", device, err)
 	}
 	return nil

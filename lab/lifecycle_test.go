@@ -100,3 +100,31 @@ func TestCloseEndsEverything(t *testing.T) {
 		t.Errorf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TestExecRepliesBeforeClosing: the device answers an exec request before
+// the command's output and the channel's close, as OpenSSH does; a client
+// waiting for that answer must never see the channel end first (it reads
+// that as EOF). One fast command, many times over, shows the order.
+func TestExecRepliesBeforeClosing(t *testing.T) {
+	l := startLab(t, testOptions(2, "arista_eos", "linux"))
+	for _, d := range l.Devices() {
+		c := mustDial(t, d)
+		for i := range 300 {
+			s, err := c.NewSession()
+			if err != nil {
+				t.Fatalf("%s: session %d: %v", d.Platform, i, err)
+			}
+			if _, err := s.Output(versionFor(d)); err != nil {
+				t.Fatalf("%s: exec %d: %v", d.Platform, i, err)
+			}
+			s.Close()
+		}
+	}
+}
+
+func versionFor(d Device) string {
+	if d.Platform == "linux" {
+		return "hostname"
+	}
+	return "show clock"
+}

@@ -20,7 +20,8 @@ var linuxCommands = []command{
 	{words: "ip <rest>", data: true, run: linuxIP},
 	{words: "arp <rest>", data: true, run: static("linuxARP", linuxARP)},
 	{words: "cat /etc/os-release", run: func(*shell, []string) string { return osRelease }},
-	{words: "echo <rest>", run: func(_ *shell, a []string) string { return strings.Join(a, " ") + "\n" }},
+	{words: "echo <rest>", run: linuxEcho},
+	{words: "printf <rest>", runStatus: linuxPrintf},
 	// What scripts and clients send to tame a shell: harmless and silent.
 	{words: "export <rest>", run: nothing},
 	{words: "unset <rest>", run: nothing},

@@ -25,6 +25,9 @@ type Options struct {
 	// EnableSecret is what cisco_ios asks after "enable"; empty means
 	// Password.
 	EnableSecret string
+	// Enable is how devices whose sessions start in user mode (cisco_ios)
+	// answer "enable"; empty means EnableModeSecret.
+	Enable EnableMode
 	// Latency delays every answer: authentication and each command.
 	Latency time.Duration
 	// Seed makes names, faults, host keys and outputs reproducible.
@@ -64,6 +67,28 @@ func DefaultOptions() Options {
 // told otherwise.
 var DefaultPlatforms = []string{"arista_eos", "cisco_ios", "cisco_nxos", "juniper_junos", "linux"}
 
+// EnableMode is how a device answers "enable".
+type EnableMode string
+
+// The ways a device answers "enable".
+const (
+	// EnableModeSecret asks for the enable secret, three tries.
+	EnableModeSecret EnableMode = "secret"
+	// EnableModeNone goes straight to privileged mode, as a login that
+	// AAA gave privilege 15 does.
+	EnableModeNone EnableMode = "none"
+	// EnableModeNoPassword says "% No password set": the device has no
+	// enable secret configured and refuses remote users.
+	EnableModeNoPassword EnableMode = "no-password"
+	// EnableModeDenied says "% Access denied", as AAA authorization does.
+	EnableModeDenied EnableMode = "denied"
+)
+
+// EnableModes lists the ways a device can answer "enable".
+func EnableModes() []EnableMode {
+	return []EnableMode{EnableModeSecret, EnableModeNone, EnableModeNoPassword, EnableModeDenied}
+}
+
 // enableSecret is the secret cisco_ios asks for after "enable".
 func (o Options) enableSecret() string {
 	if o.EnableSecret != "" {
@@ -87,6 +112,9 @@ func (o Options) validate() error {
 		return fmt.Errorf("%w: empty user", ErrOptions)
 	case o.Latency < 0 || o.SlowBy < 0 || o.IdleTimeout < 0:
 		return fmt.Errorf("%w: negative duration", ErrOptions)
+	}
+	if o.Enable != "" && !slices.Contains(EnableModes(), o.Enable) {
+		return fmt.Errorf("%w: enable mode %q (known: %v)", ErrOptions, o.Enable, EnableModes())
 	}
 	if _, err := netip.ParseAddr(o.Listen); err != nil {
 		return fmt.Errorf("%w: listen address %q: %w", ErrOptions, o.Listen, err)

@@ -14,7 +14,8 @@ func TestParseFaults(t *testing.T) {
 	}{
 		{"", Faults{}},
 		{"none", Faults{}},
-		{"auth=1%,timeout=1%,hang=1%,drop=1%,slow=1%", Faults{0.01, 0.01, 0.01, 0.01, 0.01}},
+		{"auth=1%,timeout=1%,hang=1%,drop=1%,slow=1%", Faults{Auth: 0.01, Timeout: 0.01, Hang: 0.01, Drop: 0.01, Slow: 0.01}},
+		{"flood=2%", Faults{Flood: 0.02}},
 		{" auth = 2.5% , slow=10% ", Faults{Auth: 0.025, Slow: 0.1}},
 	}
 	for _, c := range good {

@@ -55,6 +55,9 @@ type platform struct {
 	commands []command
 	// filters are the pipe stages the device's CLI offers after '|'.
 	filters []filter
+	// chainPipes takes each further " | " as one more stage; without it
+	// (IOS) the first stage's argument runs to the end of the line.
+	chainPipes bool
 	// Interface names, long and short, as printf formats of one number.
 	portName, portShort     string
 	portBase                int
@@ -90,7 +93,8 @@ var platforms = []*platform{
 		abbreviate: true,
 		invalid:    "% Invalid input", incomplete: "% Incomplete command", ambiguous: "% Ambiguous command",
 		crlf: true, invalidStatus: 1,
-		commands: eosCommands, filters: ciscoFilters,
+		chainPipes: true,
+		commands:   eosCommands, filters: ciscoFilters,
 		portName: "Ethernet%d", portShort: "Et%d", portBase: 1,
 		uplinkName: "Ethernet%d/1", uplinkBase: 49, uplinkShort: "Et%d/1",
 		sviName: "Vlan%d", sviShort: "Vl%d", loopName: "Loopback0", mgmtName: "Management1",
@@ -117,7 +121,8 @@ var platforms = []*platform{
 		invalid: "% Invalid command at '^' marker.", incomplete: "% Incomplete command at '^' marker.",
 		ambiguous: "% Ambiguous command at '^' marker.",
 		crlf:      true, invalidStatus: 1,
-		commands: nxosCommands, filters: ciscoFilters,
+		chainPipes: true,
+		commands:   nxosCommands, filters: ciscoFilters,
 		portName: "Ethernet1/%d", portShort: "Eth1/%d", portBase: 1,
 		uplinkName: "Ethernet2/%d", uplinkBase: 1, uplinkShort: "Eth2/%d",
 		sviName: "Vlan%d", sviShort: "Vlan%d", loopName: "loopback0", mgmtName: "mgmt0",
@@ -130,7 +135,8 @@ var platforms = []*platform{
 		invalid: "% Invalid input detected at '^' marker.", incomplete: "% Incomplete command.",
 		ambiguous: `% Ambiguous command:  "{line}"`,
 		crlf:      true, invalidStatus: 1,
-		commands: xrCommands, filters: ciscoFilters,
+		chainPipes: true,
+		commands:   xrCommands, filters: ciscoFilters,
 		portName: "GigabitEthernet0/0/0/%d", portShort: "Gi0/0/0/%d", portBase: 0,
 		uplinkName: "TenGigE0/0/1/%d", uplinkBase: 0, uplinkShort: "Te0/0/1/%d",
 		sviName: "BVI%d", sviShort: "BV%d", loopName: "Loopback0", mgmtName: "MgmtEth0/RP0/CPU0/0",
@@ -145,7 +151,8 @@ var platforms = []*platform{
 		invalid: "syntax error, expecting <command>.", unknownFirst: "unknown command.", incomplete: "error: command is not complete",
 		ambiguous: "syntax error.",
 		crlf:      true, invalidStatus: 1,
-		commands: junosCommands, filters: junosFilters,
+		chainPipes: true,
+		commands:   junosCommands, filters: junosFilters,
 		portName: "ge-0/0/%d", portShort: "ge-0/0/%d", portBase: 0,
 		uplinkName: "xe-0/1/%d", uplinkBase: 0, uplinkShort: "xe-0/1/%d",
 		sviName: "irb.%d", sviShort: "irb.%d", loopName: "lo0", mgmtName: "em0",
@@ -155,8 +162,9 @@ var platforms = []*platform{
 		userPrompt: "{user}@{host}:~$ ", privPrompt: "{user}@{host}:~$ ",
 		banner:  "Linux {host} 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64\n\nThe programs included with the Debian GNU/Linux system are free software.\n",
 		invalid: "-bash: {word}: command not found", invalidStatus: 127, host: true,
-		crlf:     false,
-		commands: linuxCommands, filters: linuxFilters,
+		crlf:       false,
+		chainPipes: true,
+		commands:   linuxCommands, filters: linuxFilters,
 		portName: "eth%d", portShort: "eth%d", portBase: 1,
 		uplinkName: "ens%d", uplinkBase: 3, uplinkShort: "ens%d",
 		sviName: "vlan%d", sviShort: "vlan%d", loopName: "lo", mgmtName: "eth0",

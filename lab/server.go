@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,9 +24,9 @@ type device struct {
 	lab  *Lab
 	ln   net.Listener
 
-	keyMu       sync.Mutex
-	keyRotation int
-	key         ssh.Signer // derived on first connection, then kept
+	keyMu  sync.Mutex
+	keyRev revisions    // the touch the keys were derived for
+	keys   []ssh.Signer // derived on first connection, then kept
 
 	// model is the last model built, kept while the touch revisions stay:
 	// outputs are rebuilt from it, the model (hundreds of ARP entries) is
@@ -83,6 +84,22 @@ func (c *conn) stall(ctx context.Context, f Fault) error {
 	select {
 	case <-c.gone:
 	case <-ctx.Done():
+	}
+	return errSessionOver
+}
+
+// flood plays the flood fault: the output again and again, as fast as the
+// client takes it, until the client, the idle timer or the lab ends the
+// connection. The SSH channel's window bounds what is in flight.
+func (c *conn) flood(ctx context.Context, w io.Writer, text string) error {
+	if text == "" {
+		text = "\n"
+	}
+	for ctx.Err() == nil {
+		if _, err := io.WriteString(w, text); err != nil {
+			return errSessionOver
+		}
+		c.active()
 	}
 	return errSessionOver
 }
@@ -160,29 +177,45 @@ func (d *device) serverConfig(ctx context.Context, c *conn) (*ssh.ServerConfig, 
 		cfg.Ciphers = []string{ssh.InsecureCipherAES128CBC}
 		cfg.MACs = []string{ssh.HMACSHA1}
 	}
-	key, err := d.hostKey()
+	keys, err := d.hostKeys()
 	if err != nil {
 		return nil, err
 	}
-	cfg.AddHostKey(key)
+	for _, k := range keys {
+		cfg.AddHostKey(k)
+	}
 	return cfg, nil
 }
 
-// hostKey returns the device's key for its current rotation, deriving it
-// only when the rotation changed: RSA keys take a while to find.
-func (d *device) hostKey() (ssh.Signer, error) {
-	rot := d.lab.state.get(d.Name).HostKey
+// hostKeys returns the device's keys for its current rotation and key
+// types, deriving them only when those changed: RSA keys take a while to
+// find. A device serves ed25519 (RSA if legacy) until a touch says
+// otherwise.
+func (d *device) hostKeys() ([]ssh.Signer, error) {
+	rev := d.lab.state.get(d.Name)
+	rev.Config = 0
 	d.keyMu.Lock()
 	defer d.keyMu.Unlock()
-	if d.key != nil && d.keyRotation == rot {
-		return d.key, nil
+	if d.keys != nil && d.keyRev == rev {
+		return d.keys, nil
 	}
-	key, err := hostKey(d.lab.opts.Seed, d.Name, rot, d.Legacy)
-	if err != nil {
-		return nil, err
+	types := []string{"ed25519"}
+	if d.Legacy {
+		types = []string{"rsa"}
 	}
-	d.key, d.keyRotation = key, rot
-	return key, nil
+	if rev.KeyTypes != "" {
+		types = strings.Split(rev.KeyTypes, ",")
+	}
+	var keys []ssh.Signer
+	for _, kind := range types {
+		key, err := hostKey(d.lab.opts.Seed, d.Name, rev.HostKey, kind, d.Legacy)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, key)
+	}
+	d.keys, d.keyRev = keys, rev
+	return keys, nil
 }
 
 // sleep waits d or until ctx is done.

@@ -24,6 +24,10 @@ func (d *device) session(ctx context.Context, c *conn, user string, nch ssh.NewC
 	started := false
 	for req := range reqs {
 		ok := false
+		// start runs once the request is answered: a command that ends
+		// and closes the channel before the answer leaves a client that
+		// waits for it with nothing but EOF, which OpenSSH never does.
+		var start func()
 		switch req.Type {
 		case "pty-req":
 			if rows, good := ptyRows(req.Payload); good {
@@ -41,22 +45,25 @@ func (d *device) session(ctx context.Context, c *conn, user string, nch ssh.NewC
 			ok = !started
 			if ok {
 				started = true
-				running.Go(func() {
+				start = func() {
 					t := &terminal{ctx: ctx, sh: sh, ch: ch, conn: c}
 					err := t.run()
 					finish(ch, err)
-				})
+				}
 			}
 		case "exec":
 			var payload struct{ Command string }
 			ok = !started && ssh.Unmarshal(req.Payload, &payload) == nil
 			if ok {
 				started = true
-				running.Go(func() { d.exec(ctx, c, sh, ch, payload.Command) })
+				start = func() { d.exec(ctx, c, sh, ch, payload.Command) }
 			}
 		}
 		if req.WantReply {
 			_ = req.Reply(ok, nil)
+		}
+		if start != nil {
+			running.Go(start)
 		}
 	}
 	running.Wait()
@@ -81,6 +88,10 @@ func (d *device) exec(ctx context.Context, c *conn, sh *shell, ch ssh.Channel, l
 	text := r.text
 	if d.plat.crlf {
 		text = strings.ReplaceAll(text, "\n", "\r\n")
+	}
+	if r.data && d.Fault == FaultFlood {
+		_ = c.flood(ctx, ch, text)
+		return
 	}
 	if r.data && (d.Fault == FaultHang || d.Fault == FaultDrop) {
 		lines := strings.SplitAfter(text, "\n")

@@ -88,8 +88,14 @@ func (s *shell) pageSize() int {
 // at, for errors that point at a word.
 func (s *shell) execute(line string, promptLen int) reply {
 	p := s.dev.plat
-	cmdPart, stages := splitPipes(line)
+	cmdPart, stages, pipeAt := splitPipes(p, line)
 	words := strings.Fields(cmdPart)
+	if p.host {
+		var err error
+		if words, err = shellWords(cmdPart); err != nil {
+			return reply{text: err.Error() + "\n", status: 2}
+		}
+	}
 	if len(words) == 0 {
 		return reply{}
 	}
@@ -99,10 +105,14 @@ func (s *shell) execute(line string, promptLen int) reply {
 	}
 	s.m = nil
 	r := reply{data: l.cmd.data}
-	r.text = l.cmd.run(s, l.args)
+	if l.cmd.runStatus != nil {
+		r.text, r.status = l.cmd.runStatus(s, l.args)
+	} else {
+		r.text = l.cmd.run(s, l.args)
+	}
 	text, noPage, err := applyFilters(p, stages, r.text)
 	if err != nil {
-		at := strings.Index(line, "|") + 1
+		at := pipeAt + 1
 		for at < len(line) && line[at] == ' ' {
 			at++
 		}
@@ -119,8 +129,48 @@ func (s *shell) execute(line string, promptLen int) reply {
 	return r
 }
 
-// splitPipes separates a command from the pipe stages after it.
-func splitPipes(line string) (string, []string) {
-	parts := strings.Split(line, "|")
-	return parts[0], parts[1:]
+// splitPipes separates a command from the pipe stages after it, and says
+// where the first pipe is. A network CLI takes a '|' as a pipe only with
+// a blank before it and a blank or the line's end after it, so a regex
+// such as hostname|ntp stays whole; a shell takes any '|' outside quotes.
+func splitPipes(p *platform, line string) (string, []string, int) {
+	var cuts []int
+	quote := byte(0)
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case p.host && quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '\\' && quote == '"' {
+				i++
+			}
+		case p.host && (c == '\'' || c == '"'):
+			quote = c
+		case p.host && c == '\\':
+			i++
+		case c != '|':
+		case p.host:
+			cuts = append(cuts, i)
+		case i > 0 && isBlank(line[i-1]) && (i+1 == len(line) || isBlank(line[i+1])):
+			cuts = append(cuts, i)
+		}
+		if len(cuts) == 1 && !p.chainPipes {
+			break
+		}
+	}
+	if len(cuts) == 0 {
+		return line, nil, -1
+	}
+	stages := make([]string, 0, len(cuts))
+	for k, at := range cuts {
+		end := len(line)
+		if k+1 < len(cuts) {
+			end = cuts[k+1]
+		}
+		stages = append(stages, line[at+1:end])
+	}
+	return line[:cuts[0]], stages, cuts[0]
 }
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -14,10 +15,28 @@ import (
 
 // revisions counts the operator changes made to one device: each config
 // revision adds a change to its running configuration, each host key
-// revision rotates its key.
+// revision rotates its key; KeyTypes, when set, lists the key types it
+// serves ("ed25519,rsa").
 type revisions struct {
-	Config  int `json:"config,omitempty"`
-	HostKey int `json:"hostkey,omitempty"`
+	Config   int    `json:"config,omitempty"`
+	HostKey  int    `json:"hostkey,omitempty"`
+	KeyTypes string `json:"keytypes,omitempty"`
+}
+
+// apply adds one touch to r.
+func (r revisions) apply(o TouchOptions) revisions {
+	switch {
+	case o.HostKeyTypes != nil || o.HostKey:
+		if o.HostKey {
+			r.HostKey++
+		}
+		if o.HostKeyTypes != nil {
+			r.KeyTypes = strings.Join(o.HostKeyTypes, ",")
+		}
+	default:
+		r.Config++
+	}
+	return r
 }
 
 // stateFile is the file beside an inventory through which `vc lab touch`,
@@ -70,19 +89,13 @@ func (s *touchState) refresh() {
 }
 
 // bump records one more change to a device.
-func (s *touchState) bump(name string, hostKey bool) error {
+func (s *touchState) bump(name string, o TouchOptions) error {
 	if s.path != "" {
-		return bumpStateFile(s.path, name, hostKey)
+		return bumpStateFile(s.path, name, o)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.revs[name]
-	if hostKey {
-		r.HostKey++
-	} else {
-		r.Config++
-	}
-	s.revs[name] = r
+	s.revs[name] = s.revs[name].apply(o)
 	return nil
 }
 
@@ -107,7 +120,7 @@ func readState(path string) (map[string]revisions, error) {
 
 // bumpStateFile does a read-modify-write of the state file under an
 // exclusive lock, replacing it atomically, so concurrent touches all count.
-func bumpStateFile(path, name string, hostKey bool) error {
+func bumpStateFile(path, name string, o TouchOptions) error {
 	lock, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return fmt.Errorf("lock lab state: %w", err)
@@ -125,13 +138,7 @@ func bumpStateFile(path, name string, hostKey bool) error {
 	if err != nil {
 		return err
 	}
-	r := revs[name]
-	if hostKey {
-		r.HostKey++
-	} else {
-		r.Config++
-	}
-	revs[name] = r
+	revs[name] = revs[name].apply(o)
 	b, err := json.MarshalIndent(stateDoc{Devices: revs}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode lab state: %w", err)

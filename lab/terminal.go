@@ -90,6 +90,9 @@ func (t *terminal) enter(line string) error {
 	if r.data && (dev.Fault == FaultHang || dev.Fault == FaultDrop) {
 		return t.fault(r.text)
 	}
+	if r.data && dev.Fault == FaultFlood {
+		return t.conn.flood(t.ctx, t.ch, strings.ReplaceAll(r.text, "\n", "\r\n"))
+	}
 	if err := t.page(r.text, r.noPage); err != nil {
 		return err
 	}
@@ -109,11 +112,21 @@ func (t *terminal) enter(line string) error {
 	return t.write(sh.prompt())
 }
 
-// enable asks for the enable secret, three tries, as IOS does.
+// enable answers "enable" as the lab's Enable option says: by default it
+// asks for the enable secret, three tries, as IOS does.
 func (t *terminal) enable() error {
+	mode := t.sh.dev.lab.opts.Enable
 	if !t.sh.dev.plat.enableAsks {
+		mode = EnableModeNone
+	}
+	switch mode {
+	case EnableModeNone:
 		t.sh.priv = true
 		return nil
+	case EnableModeNoPassword:
+		return t.write("% No password set\n")
+	case EnableModeDenied:
+		return t.write("% Access denied\n\n")
 	}
 	for range 3 {
 		if err := t.write("Password: "); err != nil {
