@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,13 +24,16 @@ func execCommands() []*Command {
 			Flags: []Flag{
 				{Name: "cred", Value: "NAME", Help: "try this credential first"},
 				{Name: "timeout", Value: "DURATION", Help: "time each command may take (default 30s)"},
-				{Name: "connect-timeout", Value: "DURATION", Help: "time to connect and log in (default 10s)"},
+				{Name: "connect-timeout", Value: "DURATION", Help: "time to connect, and to log in with each credential (default 10s each)"},
 				{Name: "run-timeout", Value: "DURATION", Help: "time the whole run may take; devices not done by then fail (default: no limit)"},
 				{Name: "workers", Value: "N", Help: fmt.Sprintf("devices talked to at once (default %d)", engine.DefaultWorkers)},
 				{Name: "raw", Help: "show the raw output, do not parse it"},
 				{Name: "template", Value: "NAME", Help: "parse with this template (see templates list), not the index's choice"},
 				{Name: "min-score", Value: "0..1", Help: "count an output whose parse scores below this as failed validation"},
 				{Name: "dry-run", Help: "show the devices, credentials, drivers and templates, connect to nothing"},
+				{Name: "all-creds", Help: "offer every credential in turn even to a device whose host key was not on record (first contact)"},
+				{Name: "max-output", Value: "SIZE", Help: "fail a device whose output of one command exceeds this (default 256MB; 10MB, 1GB...)"},
+				{Name: "session-log", Value: "DIR", Help: "write each device's transcript, secrets masked, to DIR/DEVICE.log (also: set session-log DIR)"},
 				jsonFlag,
 			},
 			Summary: "run a command on every selected device at once",
@@ -46,6 +50,7 @@ func execCommands() []*Command {
 				`exec -- "show clock" "show version"`,
 				"exec --dry-run show ip arp",
 				"exec --timeout 2m --cred ops show tech-support",
+				"exec --session-log logs show version",
 			},
 			Run: runExec,
 		},
@@ -101,6 +106,18 @@ func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	}
 	if spec.Commands, err = execCommandsOf(c); err != nil {
 		return nil, err
+	}
+	spec.AllCreds = c.Bool("all-creds")
+	if v := c.String("max-output", ""); v != "" {
+		if spec.MaxOutput, err = parseSize(v); err != nil {
+			return nil, usagef("--max-output: %v", err)
+		}
+	}
+	spec.SessionLog = c.String("session-log", e.Setting("session-log"))
+	if spec.SessionLog != "" {
+		if spec.SessionLog, err = filepath.Abs(spec.SessionLog); err != nil {
+			return nil, err
+		}
 	}
 	devs, err := e.Selected(ctx)
 	if err != nil {
@@ -205,6 +222,29 @@ func execCommandsOf(c *Call) ([]string, error) {
 		return nil, usagef("exec: no command after --")
 	}
 	return cmds, nil
+}
+
+// parseSize reads a size such as 256MB, 10M, 1GB, 512k or a number of
+// bytes; units are powers of 1024, as people mean them for outputs.
+func parseSize(v string) (int64, error) {
+	s := strings.ToUpper(strings.TrimSpace(v))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "B"), "I")
+	mult := int64(1)
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 'K':
+			mult, s = 1<<10, s[:n-1]
+		case 'M':
+			mult, s = 1<<20, s[:n-1]
+		case 'G':
+			mult, s = 1<<30, s[:n-1]
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 10MB or 1GB", v)
+	}
+	return n * mult, nil
 }
 
 func (e *Env) maxTargets() int {

@@ -18,8 +18,8 @@ import (
 
 // labScriptCommands let scripts serve a lab in the test process:
 //
-//	lab start [--devices N] [--platforms LIST] [--faults LIST] [--legacy LIST] [--latency D] [--enable-secret S] FILE
-//	lab touch DEVICE [hostkey]
+//	lab start [--devices N] [--platforms LIST] [--faults LIST] [--legacy LIST] [--latency D] [--enable-secret S] [--enable MODE] FILE
+//	lab touch DEVICE [hostkey | keytypes TYPE,...]
 //
 // lab start writes the inventory to FILE; the lab stops with the script.
 func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
@@ -73,7 +73,12 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 				if l == nil || len(args) < 2 {
 					ts.Fatalf("lab touch DEVICE [hostkey]: needs a started lab")
 				}
-				ts.Check(l.Touch(args[1], lab.TouchOptions{HostKey: len(args) > 2 && args[2] == "hostkey"}))
+				// lab touch DEVICE [hostkey | keytypes TYPE,TYPE]
+				o := lab.TouchOptions{HostKey: len(args) > 2 && args[2] == "hostkey"}
+				if len(args) > 3 && args[2] == "keytypes" {
+					o.HostKeyTypes = strings.Split(args[3], ",")
+				}
+				ts.Check(l.Touch(args[1], o))
 			default:
 				ts.Fatalf("lab: unknown subcommand %q", args[0])
 			}
@@ -89,12 +94,13 @@ func startScriptLab(ts *testscript.TestScript, args []string) *lab.Lab {
 	legacy := fs.String("legacy", "", "")
 	latency := fs.Duration("latency", 0, "")
 	enable := fs.String("enable-secret", "", "")
+	enableMode := fs.String("enable", "", "")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		ts.Fatalf("usage: lab start [--devices N] [--platforms LIST] [--faults LIST] [--legacy LIST] [--latency D] FILE")
 	}
 	o := lab.Options{Devices: *devices, Listen: "127.0.0.1", Port: 0, Platforms: splitList(*platforms),
 		User: "admin", Password: "admin", EnableSecret: *enable, Seed: 1, Latency: *latency,
-		SlowBy: 500 * time.Millisecond, IdleTimeout: time.Minute}
+		SlowBy: 500 * time.Millisecond, IdleTimeout: time.Minute, Enable: lab.EnableMode(*enableMode)}
 	if *legacy != "" {
 		o.Legacy = splitList(*legacy)
 	}

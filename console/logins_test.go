@@ -73,7 +73,7 @@ func TestLoginsAgainstTheLab(t *testing.T) {
 		}
 		logins, done := lg.ByDevice, lg.Close
 		defer done()
-		target := engine.Target{Name: d.Name, Address: d.Address, Port: d.Port, Platform: d.Platform, Creds: logins[d.Name], IgnoreHostKey: true}
+		target := engine.Target{Name: d.Name, Address: d.Address, Port: d.Port, Platform: d.Platform, Creds: logins[d.Name], IgnoreHostKey: true, OfferAllCreds: true}
 		res := r.Collect(ctx, engine.Plan{Targets: []engine.Target{target}, Commands: []string{"show version"}})[d.Name]
 		if res == nil || res.Err != nil {
 			t.Fatalf("run: %v", res)

@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/user"
 	"runtime"
@@ -71,6 +72,11 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 		return nil, err
 	}
 	defer p.logins.Close()
+	logs, err := openSessionLogs(spec.SessionLog, p)
+	if err != nil {
+		return nil, err
+	}
+	defer logs.close()
 	if sink == nil {
 		sink = nopSink{}
 	}
@@ -107,7 +113,7 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 			func(pr parsed, valid bool) { notes = append(notes, noteOf(pr, valid)) })
 	}
 	obs.Started(len(p.engine.Targets))
-	collect(ctx, d.Engine, p, byName, pool, obs, &sinks, r)
+	collect(ctx, d.Engine, p, byName, pool, obs, &sinks, r, logs)
 
 	attempts := map[string][]engine.Attempt{}
 	for _, dev := range r.Devices {
@@ -157,7 +163,7 @@ func (s *sinkCalls) note(err error) {
 // collect runs the plan on the engine and files every event into the
 // run's devices, queueing outputs for parsing and handing finished devices
 // to the sink every checkpointEvery.
-func collect(ctx context.Context, eng *engine.Runner, p *plan, byName map[string]*Device, pool *parsePool, obs Observer, sinks *sinkCalls, r *Run) {
+func collect(ctx context.Context, eng *engine.Runner, p *plan, byName map[string]*Device, pool *parsePool, obs Observer, sinks *sinkCalls, r *Run, logs *sessionLogs) {
 	index := make(map[string]int, len(p.engine.Targets))
 	for i, t := range p.engine.Targets {
 		index[t.Name] = i
@@ -213,6 +219,9 @@ func collect(ctx context.Context, eng *engine.Runner, p *plan, byName map[string
 			}
 			if ev.Err != nil {
 				dev.Kind, dev.Reason = ev.Err.Kind.String(), ev.Err.Reason
+			}
+			if err := logs.done(dev.Name); err != nil {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("session log of %s: %v", dev.Name, err))
 			}
 			obs.Finished(dev)
 			finished = append(finished, dev)

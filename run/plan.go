@@ -41,7 +41,7 @@ type plan struct {
 func resolve(ctx context.Context, d Deps, spec Spec) (*plan, error) {
 	p := &plan{platform: map[string]string{},
 		engine: engine.Plan{Commands: spec.Commands, Timeouts: spec.Timeouts, Overall: spec.Overall, Workers: spec.Workers,
-			GroupLimits: map[string]int{}}}
+			MaxOutput: spec.MaxOutput, GroupLimits: map[string]int{}}}
 	var devs []*store.Device
 	var platforms map[string]*store.Platform
 	var sites map[string]*store.Site
@@ -112,8 +112,10 @@ func resolve(ctx context.Context, d Deps, spec Spec) (*plan, error) {
 	}
 	for _, dev := range devs {
 		tg := target(dev, platforms, sites, lg.ByDevice)
+		tg.OfferAllCreds = spec.AllCreds
 		if ref := jumpRef(dev, sites); ref != "" {
 			tg.Jump = jumpHost(ref, jumps[ref], platforms, sites, lg.ByDevice)
+			tg.Jump.OfferAllCreds = spec.AllCreds
 		}
 		if s := sites[dev.Site]; s != nil && s.MaxSessions > 0 {
 			p.engine.GroupLimits[tg.Group] = s.MaxSessions
