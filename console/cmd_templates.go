@@ -262,6 +262,9 @@ func (e *Env) pasted() (string, error) {
 		b, err := io.ReadAll(e.In)
 		return string(b), err
 	}
+	if e.echo != nil {
+		defer e.echo()()
+	}
 	fmt.Fprintln(e.Err, "paste the output, then a line with only . (or Ctrl-D):")
 	var b strings.Builder
 	for {

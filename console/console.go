@@ -23,8 +23,9 @@ func Main(version string) int {
 	io := StdIO()
 	sig := make(chan os.Signal, 1)
 	// SIGTERM, from a script or make demo stopping a lab, ends vc as Ctrl-C
-	// would: the running command is cancelled and cleans up.
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	// would: the running command is cancelled and cleans up; so does
+	// SIGHUP, a terminal that went away.
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
 	io.Interrupt = sig
 	return Run(context.Background(), os.Args[1:], io, version)
@@ -105,6 +106,9 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 	case len(rest) > 0:
 		return env.exit(env.runArgs(env.interruptible(ctx), rest))
 	case io.InTTY:
+		if f, ok := io.In.(*os.File); ok && io.OutTTY {
+			return env.promptREPL(ctx, f)
+		}
 		return env.repl(ctx)
 	default:
 		env.stdinTaken = true

@@ -31,13 +31,20 @@ type Env struct {
 	// interactive is true in the REPL, where vc may ask questions.
 	interactive bool
 	// lines reads the REPL's input; questions read their answers from it.
-	lines      *bufio.Reader
+	lines *bufio.Reader
+	// echo, on a terminal whose echo is off while a command runs, turns it
+	// on for a question and returns the undo.
+	echo       func() func()
 	vars       map[string]string
 	settings   map[string]string
 	scriptArgs []string
 
 	// history is the console's line history.
 	history lineHistory
+	// snap is what completion knows of the store.
+	snap snapshot
+	// search is Ctrl-R's state.
+	search lineSearch
 	// selection holds the selected device names, sorted.
 	selection []string
 	// selectionExpr is the expression that selects them, as select,

@@ -15,11 +15,34 @@ import (
 // is.
 type lineHistory struct {
 	pending []string
+	// entries are the lines the console recalls (arrows, Ctrl-R): the
+	// file's, then this session's.
+	entries []string
+}
+
+// load reads the newest n lines of the history file for recall.
+func (h *lineHistory) load(e *Env, n int) {
+	b, err := os.ReadFile(filepath.Join(e.Home, "history"))
+	if err != nil {
+		return
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			h.entries = append(h.entries, l)
+		}
+	}
 }
 
 func (h *lineHistory) add(ctx context.Context, e *Env, line string) {
 	if strings.TrimSpace(line) == "" {
 		return
+	}
+	if n := len(h.entries); n == 0 || h.entries[n-1] != line {
+		h.entries = append(h.entries, line)
 	}
 	switch e.historyCheck(ctx, line) {
 	case historySave:

@@ -1,12 +1,12 @@
 package console
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -92,17 +92,15 @@ func runOnPty(ts *testscript.TestScript, cols int, input []byte, args []string) 
 		return nil, err
 	}
 	slave.Close()
-	var out bytes.Buffer
+	out := &lockedBuffer{}
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
 		// EIO says the last holder of the terminal's other end is gone.
-		_, _ = io.Copy(&out, master)
+		_, _ = io.Copy(out, master)
 	}()
 	if len(input) > 0 {
-		if _, err := master.Write(input); err != nil {
-			ts.Logf("ptyexec: typing: %v", err)
-		}
+		go typeLines(master, out, read, input)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -114,7 +112,48 @@ func runOnPty(ts *testscript.TestScript, cols int, input []byte, args []string) 
 		<-done
 	}
 	<-read
-	return out.Bytes(), err
+	return []byte(out.String()), err
+}
+
+// typeLines types each line of input as a person would: once the
+// terminal shows a prompt (a line ending in "> " or ": "), then Enter.
+func typeLines(master *os.File, out *lockedBuffer, done <-chan struct{}, input []byte) {
+	seen := 0
+	for _, line := range strings.SplitAfter(string(input), "\n") {
+		if line == "" {
+			continue
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			shown := out.String()
+			if len(shown) > seen && promptShown.MatchString(stripEscapes(shown[seen:])) {
+				seen = len(shown)
+				break
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			if time.Now().After(deadline) {
+				return
+			}
+		}
+		if _, err := master.Write([]byte(strings.TrimSuffix(line, "\n") + "\r")); err != nil {
+			return
+		}
+	}
+}
+
+// promptShown is a prompt waiting for a line: vc's own, or a question.
+var promptShown = regexp.MustCompile(`(> |: |\] )$`)
+
+var escapeSeq = regexp.MustCompile(`\x1b(\[[0-9;?]*[A-Za-z]|\][^\x07]*\x07|[()][A-Z0-9]|[=>])`)
+
+// stripEscapes leaves the text a terminal shows, without its cursor moves.
+func stripEscapes(s string) string {
+	s = escapeSeq.ReplaceAllString(s, "")
+	return strings.TrimRight(s, "\x00")
 }
 
 func isExecutable(p string) bool {

@@ -85,17 +85,13 @@ func (e *Env) ask(question string) (string, error) {
 	if e.lines == nil {
 		return "", errors.New("no terminal to ask on")
 	}
+	if e.echo != nil {
+		defer e.echo()()
+	}
 	fmt.Fprint(e.Out, question)
 	line, err := e.lines.ReadString('\n')
 	if err != nil && line == "" {
 		return "", err
 	}
 	return strings.TrimSpace(line), nil
-}
-
-func (e *Env) prompt() string {
-	if n := len(e.selection); n > 0 {
-		return fmt.Sprintf("vc [%d]> ", n)
-	}
-	return "vc> "
 }

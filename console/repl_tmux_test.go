@@ -35,12 +35,12 @@ func TestREPLInTerminal(t *testing.T) {
 	s.typeLine("device add r1 ip=10.0.0.1 site=usa")
 	s.waitFor("added device r1", 1)
 	s.typeLine("select *")
-	s.waitFor("vc [1]> ", 1)
+	s.waitFor("vc home 1> ", 1)
 
 	// Ctrl-C at the prompt drops the typed line and offers a new prompt.
 	s.tmux("send-keys", "-t", "vc", "-l", "device list half-typed")
 	s.tmux("send-keys", "-t", "vc", "C-c")
-	s.waitFor("vc [1]> ", 2)
+	s.waitFor("vc home 1> ", 2)
 	s.typeLine("echo still here")
 	scr := s.waitFor("still here", 2)
 	if strings.Contains(scr, "unknown name half") {
@@ -127,7 +127,7 @@ func TestExecInTerminal(t *testing.T) {
 	s.typeLine("admin")
 	s.waitFor("added credential lab", 1)
 	s.typeLine("select *")
-	s.waitFor("vc [6]> ", 1)
+	s.waitFor("vc home [unlocked] 6> ", 1)
 
 	// More devices than max-targets: vc asks, and no means no.
 	s.typeLine("set max-targets 2")

@@ -79,7 +79,7 @@ func startTmuxSession(t *testing.T, ctx context.Context, dir, home string) *tmux
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
-	s.waitFor("vc> ", 1)
+	s.waitFor("vc home", 1)
 	return s
 }
 
@@ -119,7 +119,7 @@ func TestTerminal(t *testing.T) {
 
 	// Idle: a real one-second timeout.
 	s.typeLine("set vault-timeout 1s")
-	s.waitFor("vc> ", 4)
+	s.waitFor("vc home", 4)
 	time.Sleep(1500 * time.Millisecond)
 	s.typeLine("vault status")
 	s.waitFor("vault:        locked", 1)
