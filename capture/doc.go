@@ -11,4 +11,17 @@
 // (hashing, normalizing, scrubbing, compressing, diffing) is done outside
 // the store's transactions, so a run of a thousand devices holds the store
 // file only for the few milliseconds its writes take.
+//
+// Layout in the store (schema 3 buckets):
+//
+//	blobs     blob id (8 bytes, big-endian)  -> codec byte, SHA-256, zstd frame
+//	blobhash  SHA-256 of the content          -> blob id
+//	versions  TYPE 0 DEVICE 0 version id     -> a version record
+//	          0 'i' version id               -> the version's key (by id)
+//	          0 's' TYPE                     -> when the latest versions were
+//	                                            last seen (see seen.go)
+//
+// Types and device names never hold a zero byte and never start with one,
+// so the zero separator keeps one device's versions together, in the order
+// they were made, and the index keys apart from them.
 package capture
