@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"vc/capture"
 	"vc/records"
 	"vc/render"
 	"vc/run"
@@ -33,6 +34,10 @@ func execCommands() []*Command {
 				{Name: "dry-run", Help: "show the devices, credentials, drivers and templates, connect to nothing"},
 				{Name: "all-creds", Help: "offer every credential in turn even to a device whose host key was not on record (first contact)"},
 				{Name: "max-output", Value: "SIZE", Help: "fail a device whose output of one command exceeds this (default 256MB; 10MB, 1GB...)"},
+				{Name: "capture-type", Value: "TYPE", Help: "keep the outputs as this capture type (default: the command's name)"},
+				{Name: "force-save", Help: "keep outputs that failed validation (--min-score) too"},
+				{Name: "scrub", Help: "mask secrets (enable secret, SNMP communities, keys...) in the outputs before keeping them"},
+				{Name: "no-capture", Help: "keep no outputs of this run (it is still recorded in history)"},
 				{Name: "session-log", Value: "DIR", Help: "write each device's transcript, secrets masked, to DIR/DEVICE.log (also: set session-log DIR)"},
 				jsonFlag,
 			},
@@ -108,6 +113,12 @@ func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		return nil, err
 	}
 	spec.AllCreds = c.Bool("all-creds")
+	spec.ForceSave, spec.Scrub, spec.NoCapture = c.Bool("force-save"), c.Bool("scrub"), c.Bool("no-capture")
+	if spec.CaptureType = c.String("capture-type", ""); spec.CaptureType != "" {
+		if err := capture.ValidType(spec.CaptureType); err != nil {
+			return nil, usagef("--capture-type: %v", err)
+		}
+	}
 	if v := c.String("max-output", ""); v != "" {
 		if spec.MaxOutput, err = parseSize(v); err != nil {
 			return nil, usagef("--max-output: %v", err)

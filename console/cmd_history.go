@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"vc/capture"
+	"vc/store"
 
 	"vc/history"
 	"vc/records"
@@ -40,7 +42,7 @@ func historyCommands() []*Command {
 		{
 			Name: "history prune", Group: groupHistory,
 			Flags:    []Flag{{Name: "older-than", Value: "AGE", Help: "forget runs that ended longer ago than this (90d, 12h)"}},
-			Summary:  "forget old runs",
+			Summary:  "forget old runs, and captures no longer current that were last seen before then",
 			Examples: []string{"history prune --older-than 90d"},
 			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				v := c.String("older-than", "")
@@ -51,11 +53,22 @@ func historyCommands() []*Command {
 				if err != nil {
 					return nil, usagef("history prune --older-than: %v", err)
 				}
-				n, err := history.Prune(ctx, e.Store, time.Now().Add(-age))
+				before := time.Now().Add(-age)
+				n, err := history.Prune(ctx, e.Store, before)
 				if err != nil {
 					return nil, err
 				}
-				e.saidf("forgot %d %s that ended before %s", n, plural("run", n), time.Now().Add(-age).Format("2006-01-02 15:04"))
+				var pr capture.Pruned
+				err = e.Store.Update(ctx, func(t *store.Tx) error {
+					var err error
+					pr, err = capture.Prune(t, before)
+					return err
+				})
+				if err != nil {
+					return nil, err
+				}
+				e.saidf("forgot %d %s that ended before %s, and %d old %s (%d bytes); the latest capture of every device stays",
+					n, plural("run", n), before.Format("2006-01-02 15:04"), pr.Versions, plural("capture", pr.Versions), pr.Bytes)
 				return nil, nil
 			},
 		},
@@ -233,7 +246,7 @@ func (e *Env) retrySource(ctx context.Context, arg string) (*run.Run, error) {
 // recorder is the session's history: every run goes through it.
 func (e *Env) recorder() run.Sink {
 	if e.rec == nil {
-		e.rec = history.NewRecorder(e.Store, nil)
+		e.rec = history.NewRecorder(e.Store, &history.Captures{Home: e.Home, Store: e.Store})
 	}
 	return e.rec
 }

@@ -14,6 +14,7 @@ func commandTable() *Table {
 		labCommands(),
 		execCommands(),
 		historyCommands(),
+		captureCommands(),
 		sessionsCommands(),
 		templateCommands(),
 	)

@@ -17,6 +17,8 @@ type IO struct {
 	InTTY, OutTTY, ErrTTY bool
 	// Width returns the terminal's width in columns, 0 when unknown.
 	Width func() int
+	// Height returns the terminal's height in lines, 0 when unknown.
+	Height func() int
 	// Color allows colour on Out (a terminal, and NO_COLOR unset).
 	Color bool
 	// Interrupt delivers Ctrl-C; nil when nothing can interrupt.
@@ -38,6 +40,13 @@ func StdIO() IO {
 				return 0
 			}
 			return w
+		},
+		Height: func() int {
+			_, h, err := term.GetSize(int(os.Stdout.Fd()))
+			if err != nil {
+				return 0
+			}
+			return h
 		},
 		Color: outTTY && !noColor,
 	}

@@ -186,7 +186,8 @@ func (e *Env) run(ctx context.Context, c *Call) error {
 }
 
 func (e *Env) print(res *records.Set) error {
-	if err := render.Write(e.Out, e.Err, res, e.renderOptions(e.OutTTY)); err != nil {
+	err := e.page(func(w io.Writer) error { return render.Write(w, e.Err, res, e.renderOptions(e.OutTTY)) })
+	if err != nil {
 		return fmt.Errorf("print: %w", err)
 	}
 	return nil

@@ -70,7 +70,7 @@ func startTmuxSession(t *testing.T, ctx context.Context, dir, home string) *tmux
 	}
 	s := &tmuxSession{t: t, ctx: ctx, sock: filepath.Join(dir, "tmux.sock")}
 	vc := strings.Join([]string{
-		"env", "-u", "VC_VAULT_PASSWORD", "-u", "SSH_AUTH_SOCK", "VC_TEST_AS_VC=1", "NO_COLOR=1", "TERM=xterm",
+		"env", "-u", "VC_VAULT_PASSWORD", "-u", "SSH_AUTH_SOCK", "VC_TEST_AS_VC=1", "NO_COLOR=1", "TERM=xterm", "PAGER=cat",
 		"VC_HOME=" + shellQuote(home), shellQuote(os.Args[0]),
 	}, " ")
 	cmd := exec.CommandContext(ctx, "tmux", "-S", s.sock, "-f", "/dev/null", "new-session", "-d", "-s", "vc", "-x", "200", "-y", "50", vc)

@@ -57,12 +57,17 @@ func (h *header) summary() Summary {
 
 // Keeper keeps a run's outputs (captures) as the run is recorded.
 // Prepare does the work that needs no store (hashing, compressing) before
-// the transaction; Put stores the outputs inside End's transaction and
-// fills each kept output's Capture; After runs once it committed.
+// the transaction and returns what to store.
 type Keeper interface {
-	Prepare(r *run.Run)
+	Prepare(r *run.Run) Batch
+}
+
+// Batch is a run's outputs made ready to keep: Put stores them inside
+// End's transaction and fills each kept output's Capture; After runs once
+// the transaction committed (plain files).
+type Batch interface {
 	Put(tx *store.Tx, r *run.Run) error
-	After(r *run.Run) error
+	After(ctx context.Context) error
 }
 
 // Recorder records runs in the store as they happen: it is the run.Sink
@@ -133,12 +138,13 @@ func (rec *Recorder) End(ctx context.Context, r *run.Run) error {
 	if r.ID == 0 {
 		return nil
 	}
+	var batch Batch
 	if rec.keep != nil {
-		rec.keep.Prepare(r)
+		batch = rec.keep.Prepare(r)
 	}
 	err := rec.store.Update(ctx, func(t *store.Tx) error {
-		if rec.keep != nil {
-			if err := rec.keep.Put(t, r); err != nil {
+		if batch != nil {
+			if err := batch.Put(t, r); err != nil {
 				return fmt.Errorf("keep outputs: %w", err)
 			}
 		}
@@ -150,8 +156,8 @@ func (rec *Recorder) End(ctx context.Context, r *run.Run) error {
 	if err != nil {
 		return err
 	}
-	if rec.keep != nil {
-		return rec.keep.After(r)
+	if batch != nil {
+		return batch.After(ctx)
 	}
 	return nil
 }
