@@ -99,7 +99,7 @@ func (s *Set) Column(name string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, &ColumnError{Name: name, Columns: s.Columns}
+	return 0, &ColumnError{Name: name, Columns: s.Columns, Suggestions: Suggest(name, s.Columns)}
 }
 
 // DeviceOutputs are the outputs raw and fold print: the rows themselves
@@ -191,8 +191,11 @@ func (s *Set) Flatten() *Set {
 type ColumnError struct {
 	Name    string
 	Columns []string
+	// Suggestions are the columns most likely meant, best first (see
+	// Suggest); often none.
+	Suggestions []string
 }
 
 func (e *ColumnError) Error() string {
-	return "no column " + quote(e.Name) + "; columns are " + strings.Join(e.Columns, ", ")
+	return "no column " + quote(e.Name) + DidYouMean(e.Suggestions) + "; columns are " + strings.Join(e.Columns, ", ")
 }

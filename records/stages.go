@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -66,11 +67,69 @@ func CompileWhere(text string, columns []string) (*Filter, error) {
 		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: anyType, Tag: reflect.StructTag(`expr:"` + col + `"`)}
 	}
 	rec := reflect.StructOf(fields)
-	prog, err := expr.Compile(text, expr.Env(reflect.New(rec).Elem().Interface()), expr.AsBool())
+	prog, err := expr.Compile(text, expr.Env(reflect.New(rec).Elem().Interface()), expr.AsBool(), expr.Patch(numberLiterals{}))
 	if err != nil {
+		if name, ok := UnknownName(text, err); ok {
+			return nil, unknownColumn(text, err, name, columns)
+		}
 		return nil, PositionError(text, err)
 	}
 	return &Filter{columns: columns, rec: rec, prog: prog}, nil
+}
+
+// unknownColumn is the error for a name in a where that is not a column:
+// it keeps expr-lang's position and words ("unknown name x"), adds the
+// column most likely meant, and lists the columns there are.
+func unknownColumn(text string, err error, name string, columns []string) error {
+	e, ok := PositionError(text, err).(*ExprError)
+	if !ok {
+		return err
+	}
+	ce := &ColumnError{Name: name, Columns: columns, Suggestions: Suggest(name, columns)}
+	e.Message = "unknown name " + name + DidYouMean(ce.Suggestions)
+	e.Hint = "columns are " + strings.Join(columns, ", ")
+	e.Err = ce
+	return e
+}
+
+// numberLiterals makes the string literals compared with something
+// numbers when they read as one, so that age == "120" means age == 120.
+// Cells that read as numbers are numbers (see Typed), and people quote
+// values out of habit; without this, a quoted number would never equal
+// the cell it was copied from. Only the operands of comparisons and of
+// in are changed: name startsWith "10" still tests text.
+type numberLiterals struct{}
+
+func (numberLiterals) Visit(node *ast.Node) {
+	b, ok := (*node).(*ast.BinaryNode)
+	if !ok {
+		return
+	}
+	switch b.Operator {
+	case "==", "!=", "<", ">", "<=", ">=":
+		numberLiteral(&b.Left)
+		numberLiteral(&b.Right)
+	case "in":
+		numberLiteral(&b.Left)
+		if a, ok := b.Right.(*ast.ArrayNode); ok {
+			for i := range a.Nodes {
+				numberLiteral(&a.Nodes[i])
+			}
+		}
+	}
+}
+
+func numberLiteral(node *ast.Node) {
+	s, ok := (*node).(*ast.StringNode)
+	if !ok {
+		return
+	}
+	switch n, _ := number(s.Value); x := n.(type) {
+	case int:
+		ast.Patch(node, &ast.IntegerNode{Value: x})
+	case float64:
+		ast.Patch(node, &ast.FloatNode{Value: x})
+	}
 }
 
 // Skipped counts the records a where could not test (age > 5 where age is
