@@ -1,11 +1,35 @@
 package inventory
 
 import (
+	"fmt"
 	"strings"
 
 	"vc/records"
 	"vc/store"
 )
+
+// ErrTooManyNames is a node set that expands to more than MaxNodeSet
+// names (a typo such as [1-1000000]); it is found behind a
+// *NodeSetError.
+var ErrTooManyNames = fmt.Errorf("expands to more than %d names", MaxNodeSet)
+
+// NodeSetError is device-name text (usa-leaf-00[1-4],usa-spine-001)
+// that does not read as a node set, or expands to too many names.
+type NodeSetError struct {
+	Text string
+	// Column is the 1-based character of Text at fault.
+	Column  int
+	Message string
+	// Err is ErrTooManyNames for a set too large, else nil.
+	Err error
+}
+
+func (e *NodeSetError) Error() string {
+	return fmt.Sprintf("node set %s, character %d: %s", store.Quote(e.Text), e.Column, e.Message)
+}
+
+// Unwrap returns ErrTooManyNames for a set too large.
+func (e *NodeSetError) Unwrap() error { return e.Err }
 
 // UnknownFieldError is a bare word in a selection that is not a device
 // field: a field misspelt (vendr), or a value written without quotes
@@ -15,7 +39,7 @@ type UnknownFieldError struct {
 	// Suggestions are the fields most likely meant, best first.
 	Suggestions []string
 	// Comparisons are expressions the word was likely meant in, when it
-	// is a value some device has (site == "usa").
+	// is a value some device has (site == "usa"); Resolve fills them.
 	Comparisons []string
 }
 
