@@ -17,10 +17,8 @@ import (
 // own under the first.
 func writeExpanded(w io.Writer, s *records.Set, o Options) error {
 	labels := make([]string, len(s.Columns))
-	fieldW := 0
 	for i, c := range s.Columns {
 		labels[i] = o.text(strings.Map(flatSpace, c))
-		fieldW = max(fieldW, displayWidth(labels[i]))
 	}
 	value := func(row []any, i int) string {
 		if i >= len(row) {
@@ -28,12 +26,18 @@ func writeExpanded(w io.Writer, s *records.Set, o Options) error {
 		}
 		return o.text(strings.TrimRight(Cell(row[i], ", "), "\n"))
 	}
-	// The heading's rule runs as wide as the widest line, as psql's
-	// does, and no wider than the terminal.
-	valueW := 0
+	// Names line up on the widest that shows (a field empty in every
+	// record never does), and the heading's rule runs as wide as the
+	// widest line, as psql's does, and no wider than the terminal.
+	fieldW, valueW := 0, 0
 	for _, row := range s.Rows {
 		for i := range s.Columns {
-			for _, line := range strings.Split(value(row, i), "\n") {
+			v := value(row, i)
+			if v == "" {
+				continue
+			}
+			fieldW = max(fieldW, displayWidth(labels[i]))
+			for _, line := range strings.Split(v, "\n") {
 				valueW = max(valueW, displayWidth(line))
 			}
 		}

@@ -41,6 +41,11 @@ func TestExpandedOn(t *testing.T) {
 	if got := render(t, s, Options{Expanded: ExpandOn, Width: 30}); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
+	// A field empty in every record takes no room.
+	s = &records.Set{Columns: []string{"a", "a_long_field_never_set"}, Rows: [][]any{{"x", ""}}}
+	if got := render(t, s, Options{Expanded: ExpandOn}); got != "-[ RECORD 1 ]-\na | x\n" {
+		t.Errorf("got %q", got)
+	}
 }
 
 // TestExpandedLines: a value of many lines (a device's output) goes on

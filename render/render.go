@@ -1,6 +1,8 @@
-// Package render turns records into text: tables fitted to a width, JSON,
-// CSV, "field: value" records, and device outputs raw or folded. It writes
-// to the writers it is given and never decides where they lead.
+// Package render turns records into text: tables fitted to a width,
+// records expanded into blocks, JSON, CSV, "field: value" records, device
+// outputs raw or folded, and unified diffs. It writes to the writers it
+// is given and never decides where they lead, whether to page, or
+// whether to use colour: Options say.
 package render
 
 import (
