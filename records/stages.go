@@ -98,8 +98,10 @@ func unknownColumn(text string, err error, name string, columns []string) error 
 // numbers when they read as one, so that age == "120" means age == 120.
 // Cells that read as numbers are numbers (see Typed), and people quote
 // values out of habit; without this, a quoted number would never equal
-// the cell it was copied from. Only the operands of comparisons and of
-// in are changed: name startsWith "10" still tests text.
+// the cell it was copied from. Only the operands of comparisons and the
+// elements of a list written after in are changed: name startsWith "10"
+// still tests text, and so does "10" in x, where x may be a list of text
+// or a map, whose keys are text (fields).
 type numberLiterals struct{}
 
 func (numberLiterals) Visit(node *ast.Node) {
@@ -112,7 +114,6 @@ func (numberLiterals) Visit(node *ast.Node) {
 		numberLiteral(&b.Left)
 		numberLiteral(&b.Right)
 	case "in":
-		numberLiteral(&b.Left)
 		if a, ok := b.Right.(*ast.ArrayNode); ok {
 			for i := range a.Nodes {
 				numberLiteral(&a.Nodes[i])

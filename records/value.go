@@ -62,27 +62,15 @@ func Text(v any) string {
 
 // Typed turns a cell that is text into the value it stands for, so that
 // stages compare values rather than text: a whole number becomes an int,
-// a decimal a float64; lists and maps of text (vlans, custom fields) are
-// typed inside, so 10 in vlans holds as vlan == 10 does. Anything else is
-// returned as it is.
+// a decimal a float64; maps of text (custom fields) are typed inside.
+// Anything else is returned as it is: lists too, whose elements in tests
+// as text ("10" in vlans), as a map's keys must.
 func Typed(v any) any {
 	switch x := v.(type) {
 	case string:
 		if n, ok := number(x); ok {
 			return n
 		}
-	case []string:
-		out := make([]any, len(x))
-		for i, s := range x {
-			out[i] = Typed(s)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = Typed(e)
-		}
-		return out
 	case map[string]string:
 		out := make(map[string]any, len(x))
 		for k, s := range x {

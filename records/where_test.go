@@ -82,18 +82,20 @@ func TestWhereQuotedNumbers(t *testing.T) {
 		{`age in ["5", "45"]`, []any{"10.0.0.10", "10.0.0.1"}},
 		{`age in [5, "45"]`, []any{"10.0.0.10", "10.0.0.1"}},
 		{`age not in ["5", "45", "-"]`, []any{"10.0.0.9"}},
+		// A list's elements and a map's keys are text.
 		{`"10" in vlans`, []any{"10.0.0.10", "10.0.0.9"}},
-		{`10 in vlans`, []any{"10.0.0.10", "10.0.0.9"}},
+		{`"10" in fields`, []any{"10.0.0.2"}},
 		// Text stays text where text is tested.
 		{`address startsWith "10.0.0.1"`, []any{"10.0.0.10", "10.0.0.1"}},
 		{`interface == "Vlan10"`, []any{"10.0.0.1"}},
 		{`age == "-"`, []any{"10.0.0.2"}},
 	} {
 		in := arp()
-		in.Columns = append(in.Columns, "vlans")
+		in.Columns = append(in.Columns, "vlans", "fields")
 		for i := range in.Rows {
-			in.Rows[i] = append(in.Rows[i], [][]string{{"10", "20"}, {"10"}, nil, {"30"}}[i])
+			in.Rows[i] = append(in.Rows[i], [][]string{{"10", "20"}, {"10"}, nil, {"30"}}[i], map[string]string{})
 		}
+		in.Rows[2][5] = map[string]string{"10": "x"}
 		out, _, err := Where(in, tc.src)
 		if err != nil {
 			t.Errorf("%s: %v", tc.src, err)
