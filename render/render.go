@@ -24,12 +24,15 @@ type Options struct {
 	// ESC), never executed. Text for a pipe or a file stays byte-exact.
 	Terminal bool
 	// Color adds colour and weight where they help reading: a bold,
-	// underlined table header, bold record and section headings, a
-	// coloured diff. The console sets it on a terminal unless NO_COLOR
+	// underlined table header, bold headings of expanded records and of
+	// sections, a coloured diff (see Diff). The console sets it on a terminal unless NO_COLOR
 	// is set; render never decides it.
 	Color bool
 	// Expanded is when records print as blocks of field | value lines
-	// instead of a table (psql's \x): off, on or auto.
+	// instead of a table (psql's \x): off, on or auto. It changes tables
+	// only: JSON, CSV, raw and fold print as they do, and so does a
+	// single record (Set.Record), already field: value lines. The
+	// vertical format (records.Format) prints expanded whatever it says.
 	Expanded Expanded
 	// Key names the column that identifies a record in a table, which
 	// fitting never cuts. Without it, or when the records have no such
@@ -45,8 +48,11 @@ const (
 	ExpandOff Expanded = iota
 	// ExpandOn always prints records expanded.
 	ExpandOn
-	// ExpandAuto prints expanded what a table could only show cut
-	// beyond reading: see writeTable.
+	// ExpandAuto prints a table when it fits Width with the key column
+	// whole and no other column cut below 8 characters (or its widest
+	// cell, when narrower), and expanded records otherwise: a table cut
+	// further shows the first letters of everything and the whole of
+	// nothing. Without a Width (not a terminal) it is always a table.
 	ExpandAuto
 )
 

@@ -15,12 +15,10 @@ import (
 	"vc/records"
 )
 
-// writeTable prints s as a table fitted to o.Width. With ExpandAuto, a
-// table that would not fit without cutting a column below
-// min(its widest cell, autoFloor) characters (or the key column at all)
-// prints expanded instead: such a table shows the first letters of
-// everything and the whole of nothing, where one block per record shows
-// it all.
+// writeTable prints s as a table fitted to o.Width, or expanded when
+// o.Expanded is ExpandAuto and the table would not fit without cutting a
+// column below min(its widest cell, autoFloor) characters or the key
+// column at all.
 func writeTable(w io.Writer, s *records.Set, o Options) error {
 	t := layout(s, o)
 	if o.Expanded == ExpandAuto && o.Width > 0 && !fitWidths(clone(t.widths), o.Width, t.key, autoFloor) {
