@@ -74,9 +74,12 @@ func Resolve(src string, devices []*store.Device) (*Selection, error) {
 		return nil, withComparisons(err, devices)
 	}
 	if len(sel.Devices) == 0 {
+		// Words among the names may be values (usa,emea); a thousand
+		// names that are not deserve no thousand lines.
 		var hints []string
+		index := newValueIndex(devices)
 		for _, n := range sel.Missing {
-			if c := valueComparisons(n, devices); len(c) > 0 {
+			if c := index.comparisons(n); len(c) > 0 && len(hints) < hintMost {
 				hints = append(hints, "no device "+n+"; did you mean "+strings.Join(c, " or ")+"?")
 			}
 		}
@@ -84,6 +87,9 @@ func Resolve(src string, devices []*store.Device) (*Selection, error) {
 	}
 	return sel, nil
 }
+
+// hintMost bounds the lines of a hint about names that are values.
+const hintMost = 5
 
 // byName picks the devices named, and notes the names no device has.
 func byName(names []string, devices []*store.Device) *Selection {
@@ -123,7 +129,7 @@ func withComparisons(err error, devices []*store.Device) error {
 	if !ok {
 		return err
 	}
-	c := valueComparisons(fe.Name, devices)
+	c := newValueIndex(devices).comparisons(fe.Name)
 	if len(c) == 0 {
 		return err
 	}
@@ -134,35 +140,42 @@ func withComparisons(err error, devices []*store.Device) error {
 	return &ne
 }
 
-// valueComparisons are the comparisons that test a field for word, when
-// some device has it as a value: exactly, or else in another case (USA
-// for usa). Names are left out: a word that is a device's name was
-// selected as one.
-func valueComparisons(word string, devices []*store.Device) []string {
-	var exact, folded []string
+// valueIndex knows, for every value of a device field but name, the
+// comparisons that test for it, so that many words are looked up at the
+// cost of one pass over the devices.
+type valueIndex struct {
+	exact  map[string][]string
+	folded map[string][]string
+}
+
+func newValueIndex(devices []*store.Device) *valueIndex {
+	x := &valueIndex{exact: map[string][]string{}, folded: map[string][]string{}}
 	for _, f := range valueFields {
+		// A word that is a device's name was selected as one.
 		if f.name == "name" {
 			continue
 		}
 		for _, v := range f.distinctValues(devices) {
-			var c string
+			c := f.name + " == " + strconv.Quote(v)
 			if f.name == "tags" {
 				c = strconv.Quote(v) + " in tags"
-			} else {
-				c = f.name + " == " + strconv.Quote(v)
 			}
-			switch {
-			case v == word:
-				exact = append(exact, c)
-			case strings.EqualFold(v, word):
-				folded = append(folded, c)
-			}
+			x.exact[v] = append(x.exact[v], c)
+			lower := strings.ToLower(v)
+			x.folded[lower] = append(x.folded[lower], c)
 		}
 	}
-	if len(exact) > 0 {
-		return exact
+	return x
+}
+
+// comparisons are the comparisons that test a field for word, when some
+// device has it as a value: exactly, or else in another case (USA for
+// usa).
+func (x *valueIndex) comparisons(word string) []string {
+	if c := x.exact[word]; len(c) > 0 {
+		return c
 	}
-	return folded
+	return x.folded[strings.ToLower(word)]
 }
 
 // asUnknownField finds the ExprError and UnknownFieldError of err.

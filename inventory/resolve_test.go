@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -70,6 +71,14 @@ func TestResolveNames(t *testing.T) {
 	sel, err = Resolve("usa,nosuch", fleet())
 	if err != nil || sel.Hint != `no device usa; did you mean site == "usa"?` {
 		t.Errorf("a value among names: %+v %v", sel, err)
+	}
+	sel, err = Resolve("usa,emea,apac,lab,leaf,spine,core", fleet())
+	if err != nil || strings.Count(sel.Hint, "\n") != hintMost-1 || !strings.HasPrefix(sel.Hint, `no device usa; did you mean site == "usa"?`) {
+		t.Errorf("values among names, a few said: %+v %v", sel, err)
+	}
+	sel, err = Resolve(fmt.Sprintf("nosuch[1-%d]", MaxNodeSet), fleet())
+	if err != nil || len(sel.Missing) != MaxNodeSet || sel.Hint != "" {
+		t.Errorf("the most names, none a device: %d missing, %v", len(sel.Missing), err)
 	}
 	if _, err := Resolve("x[1-200000]", fleet()); !errors.Is(err, ErrTooManyNames) {
 		t.Errorf("too many: %v", err)
