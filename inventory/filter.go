@@ -51,12 +51,18 @@ type Filter struct {
 }
 
 // Compile compiles a selection expression, which must yield true or false.
+// Its errors are *records.ExprError, with the position of the fault; a
+// word that is not a field is also an *UnknownFieldError behind it, and
+// the error says which field was likely meant, or to quote text.
 func Compile(src string) (*Filter, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &records.ExprError{Source: src, Line: 1, Column: 1, Message: "empty expression; try: vendor == \"arista\" && site == \"usa\""}
 	}
 	prog, err := expr.Compile(src, expr.Env(&Env{}), expr.AsBool())
 	if err != nil {
+		if name, ok := records.UnknownName(src, err); ok {
+			return nil, unknownField(src, err, name)
+		}
 		return nil, records.PositionError(src, err)
 	}
 	return &Filter{src: src, prog: prog}, nil

@@ -16,14 +16,19 @@ type Set struct {
 	// Record marks a single record, shown as "field: value" lines and as
 	// one JSON object.
 	Record bool
-	// Format is how to print it: "" (a table), "json", "csv", "raw" or
-	// "fold".
+	// Format is how to print it: "" (a table), "json", "csv", "raw",
+	// "fold" or "vertical" (a block per record).
 	Format string
 	// Empty is said when there are no rows to print.
 	Empty string
 	// Brief, when above zero, is how many leading columns a table shows;
 	// JSON, CSV and a chosen set of columns show them all.
 	Brief int
+	// Picked is set when a person named the columns (cols, count by,
+	// distinct): a table then shows them even when every cell is empty,
+	// where it would otherwise leave such columns out, since a column
+	// asked for and missing reads as a wrong name.
+	Picked bool
 	// Raw keeps the device outputs a parsed set came from, for raw and
 	// fold.
 	Raw []Output
@@ -88,7 +93,7 @@ func (s *Set) IsOutputs() bool {
 
 // Derive copies a set's framing for a stage to fill with new rows.
 func (s *Set) Derive() *Set {
-	return &Set{Columns: s.Columns, Format: s.Format, Empty: "no records", Brief: s.Brief, Raw: s.Raw, Title: s.Title}
+	return &Set{Columns: s.Columns, Format: s.Format, Empty: "no records", Brief: s.Brief, Picked: s.Picked, Raw: s.Raw, Title: s.Title}
 }
 
 // Column returns the index of the named column, or a *ColumnError naming
@@ -99,7 +104,7 @@ func (s *Set) Column(name string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, &ColumnError{Name: name, Columns: s.Columns}
+	return 0, &ColumnError{Name: name, Columns: s.Columns, Suggestions: Suggest(name, s.Columns)}
 }
 
 // DeviceOutputs are the outputs raw and fold print: the rows themselves
@@ -191,8 +196,11 @@ func (s *Set) Flatten() *Set {
 type ColumnError struct {
 	Name    string
 	Columns []string
+	// Suggestions are the columns most likely meant, best first (see
+	// Suggest); often none.
+	Suggestions []string
 }
 
 func (e *ColumnError) Error() string {
-	return "no column " + quote(e.Name) + "; columns are " + strings.Join(e.Columns, ", ")
+	return "no column " + quote(e.Name) + DidYouMean(e.Suggestions) + "; columns are " + strings.Join(e.Columns, ", ")
 }

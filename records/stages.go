@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
 )
 
 // Formats are the ways a set can be printed; a format stage only changes
-// which.
-var Formats = []string{"table", "json", "csv", "raw", "fold"}
+// which. "vertical" prints one block of field | value lines per record
+// (psql's expanded display), for records too wide for a table.
+var Formats = []string{"table", "json", "csv", "raw", "fold", "vertical"}
 
 // ErrNoOutputs is a raw or fold asked of records that hold no device
 // outputs.
@@ -30,7 +33,7 @@ func Format(s *Set, format string) (*Set, error) {
 		if _, ok := s.DeviceOutputs(); !ok {
 			return nil, ErrNoOutputs
 		}
-	case "json", "csv":
+	case "json", "csv", "vertical":
 	default:
 		return nil, fmt.Errorf("unknown format %q; formats are %s", format, strings.Join(Formats, ", "))
 	}
@@ -66,11 +69,70 @@ func CompileWhere(text string, columns []string) (*Filter, error) {
 		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: anyType, Tag: reflect.StructTag(`expr:"` + col + `"`)}
 	}
 	rec := reflect.StructOf(fields)
-	prog, err := expr.Compile(text, expr.Env(reflect.New(rec).Elem().Interface()), expr.AsBool())
+	prog, err := expr.Compile(text, expr.Env(reflect.New(rec).Elem().Interface()), expr.AsBool(), expr.Patch(numberLiterals{}))
 	if err != nil {
+		if name, ok := UnknownName(text, err); ok {
+			return nil, unknownColumn(text, err, name, columns)
+		}
 		return nil, PositionError(text, err)
 	}
 	return &Filter{columns: columns, rec: rec, prog: prog}, nil
+}
+
+// unknownColumn is the error for a name in a where that is not a column:
+// it keeps expr-lang's position and words ("unknown name x"), adds the
+// column most likely meant, and lists the columns there are.
+func unknownColumn(text string, err error, name string, columns []string) error {
+	e, ok := PositionError(text, err).(*ExprError)
+	if !ok {
+		return err
+	}
+	ce := &ColumnError{Name: name, Columns: columns, Suggestions: Suggest(name, columns)}
+	e.Message = "unknown name " + name + DidYouMean(ce.Suggestions)
+	e.Hint = "columns are " + strings.Join(columns, ", ")
+	e.Err = ce
+	return e
+}
+
+// numberLiterals makes the string literals compared with something
+// numbers when they read as one, so that age == "120" means age == 120.
+// Cells that read as numbers are numbers (see Typed), and people quote
+// values out of habit; without this, a quoted number would never equal
+// the cell it was copied from. Only the operands of comparisons and the
+// elements of a list written after in are changed: name startsWith "10"
+// still tests text, and so does "10" in x, where x may be a list of text
+// or a map, whose keys are text (fields).
+type numberLiterals struct{}
+
+func (numberLiterals) Visit(node *ast.Node) {
+	b, ok := (*node).(*ast.BinaryNode)
+	if !ok {
+		return
+	}
+	switch b.Operator {
+	case "==", "!=", "<", ">", "<=", ">=":
+		numberLiteral(&b.Left)
+		numberLiteral(&b.Right)
+	case "in":
+		if a, ok := b.Right.(*ast.ArrayNode); ok {
+			for i := range a.Nodes {
+				numberLiteral(&a.Nodes[i])
+			}
+		}
+	}
+}
+
+func numberLiteral(node *ast.Node) {
+	s, ok := (*node).(*ast.StringNode)
+	if !ok {
+		return
+	}
+	switch n, _ := number(s.Value); x := n.(type) {
+	case int:
+		ast.Patch(node, &ast.IntegerNode{Value: x})
+	case float64:
+		ast.Patch(node, &ast.FloatNode{Value: x})
+	}
 }
 
 // Skipped counts the records a where could not test (age > 5 where age is
@@ -179,7 +241,7 @@ func Cols(in *Set, names []string) (*Set, error) {
 		idx[j] = i
 	}
 	out := in.Derive()
-	out.Columns, out.Brief, out.Record = names, 0, in.Record
+	out.Columns, out.Brief, out.Record, out.Picked = names, 0, in.Record, true
 	out.Format = reshaped(in.Format)
 	if slices.Equal(names, OutputColumns) {
 		out.Format = in.Format
@@ -197,7 +259,7 @@ func Cols(in *Set, names []string) (*Set, error) {
 // Count counts the records, or with columns given, the records per
 // distinct combination of their values, most frequent first.
 func Count(in *Set, by []string) (*Set, error) {
-	out := &Set{Format: reshaped(in.Format), Title: in.Title}
+	out := &Set{Format: reshaped(in.Format), Title: in.Title, Picked: true}
 	if len(by) == 0 {
 		out.Columns = []string{"count"}
 		out.Rows = [][]any{{len(in.Rows)}}
@@ -259,4 +321,69 @@ func Head(in *Set, n int) *Set {
 	out.Record = in.Record
 	out.Rows = in.Rows[:min(n, len(in.Rows))]
 	return out
+}
+
+// Distinct keeps one record per distinct value of the columns given (or
+// combination of values, with several), with only those columns; with
+// none, one record per distinct record. Values are told apart as count
+// tells them apart (by their text: "120" and 120 are one value).
+//
+// Records come in the order their value was first seen, not sorted: a
+// sort before distinct is then kept (sort site |> distinct site), and a
+// sort after it orders the values (distinct site |> sort site), so
+// either order can be had without Distinct choosing one.
+func Distinct(in *Set, columns []string) (*Set, error) {
+	idx := make([]int, len(columns))
+	for j, c := range columns {
+		i, err := in.Column(c)
+		if err != nil {
+			return nil, err
+		}
+		idx[j] = i
+	}
+	out := in.Derive()
+	out.Record = false
+	if len(columns) > 0 {
+		out.Columns, out.Brief, out.Picked = slices.Clone(columns), 0, true
+		if !slices.Equal(columns, OutputColumns) {
+			out.Format = reshaped(in.Format)
+		}
+	} else {
+		idx = make([]int, len(in.Columns))
+		for i := range idx {
+			idx[i] = i
+		}
+	}
+	seen := map[string]bool{}
+	var key strings.Builder
+	for _, row := range in.Rows {
+		key.Reset()
+		for _, i := range idx {
+			var t string
+			if i < len(row) {
+				t = Text(row[i])
+			}
+			// Each value led by its length, so no text can pass for
+			// two values.
+			key.WriteString(strconv.Itoa(len(t)))
+			key.WriteByte(':')
+			key.WriteString(t)
+		}
+		if seen[key.String()] {
+			continue
+		}
+		seen[key.String()] = true
+		if len(columns) == 0 {
+			out.Rows = append(out.Rows, row)
+			continue
+		}
+		nr := make([]any, len(idx))
+		for j, i := range idx {
+			if i < len(row) {
+				nr[j] = row[i]
+			}
+		}
+		out.Rows = append(out.Rows, nr)
+	}
+	return out, nil
 }

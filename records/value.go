@@ -63,7 +63,8 @@ func Text(v any) string {
 // Typed turns a cell that is text into the value it stands for, so that
 // stages compare values rather than text: a whole number becomes an int,
 // a decimal a float64; maps of text (custom fields) are typed inside.
-// Anything else is returned as it is.
+// Anything else is returned as it is: lists too, whose elements in tests
+// as text ("10" in vlans), as a map's keys must.
 func Typed(v any) any {
 	switch x := v.(type) {
 	case string:

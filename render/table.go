@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
@@ -16,18 +15,18 @@ import (
 	"vc/records"
 )
 
+// writeTable prints s as a table fitted to o.Width, or expanded when
+// o.Expanded is ExpandAuto and the table would not fit without cutting a
+// column below min(its widest cell, autoFloor) characters or the key
+// column at all.
 func writeTable(w io.Writer, s *records.Set, o Options) error {
-	ncols := len(s.Columns)
-	if s.Brief > 0 && s.Brief < ncols {
-		ncols = s.Brief
+	t := layout(s, o)
+	if o.Expanded == ExpandAuto && o.Width > 0 && !fitWidths(clone(t.widths), o.Width, t.key, autoFloor) {
+		return writeExpanded(w, s, o)
 	}
-	header := make([]string, ncols)
-	for i, c := range s.Columns[:ncols] {
-		header[i] = strings.ToUpper(c)
-	}
-	cells := layout(header, s.Rows, o)
-	if len(s.Rows) > bigTable {
-		return streamTable(w, cells)
+	t.fit(o.Width)
+	if len(t.cells) > bigTable {
+		return streamTable(w, t.cells, o)
 	}
 	opts := []tablewriter.Option{
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
@@ -48,22 +47,25 @@ func writeTable(w io.Writer, s *records.Set, o Options) error {
 		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
 	}
 	var buf bytes.Buffer
-	t := tablewriter.NewTable(&buf, opts...)
-	t.Header(cells[0])
-	for _, row := range cells[1:] {
-		if err := t.Append(row); err != nil {
+	tab := tablewriter.NewTable(&buf, opts...)
+	tab.Header(t.cells[0])
+	for _, row := range t.cells[1:] {
+		if err := tab.Append(row); err != nil {
 			return fmt.Errorf("table: %w", err)
 		}
 	}
-	if err := t.Render(); err != nil {
+	if err := tab.Render(); err != nil {
 		return fmt.Errorf("table: %w", err)
 	}
 	// Padding leaves blanks at the ends of lines; they only get in the way
 	// of copying and diffing.
-	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+	for i, line := range strings.SplitAfter(buf.String(), "\n") {
 		trimmed := strings.TrimRight(line, " \n")
 		if trimmed == "" && line == "" {
 			continue
+		}
+		if i == 0 {
+			trimmed = o.style(boldUnder, trimmed)
 		}
 		if _, err := io.WriteString(w, trimmed+"\n"); err != nil {
 			return err
@@ -78,46 +80,117 @@ func writeTable(w io.Writer, s *records.Set, o Options) error {
 // can be streamed once their widths are known.
 const bigTable = 2000
 
-// layout turns a header and rows into the text of each cell, one line per
-// cell, fitted to the terminal's width (0: no terminal, no limit): the
-// widest columns are narrowed first and their cells cut with an ellipsis.
-// The first row of the result is the header.
-func layout(header []string, rows [][]any, o Options) [][]string {
-	n := len(header)
-	cells := make([][]string, 0, len(rows)+1)
-	cells = append(cells, header)
-	widths := make([]int, n)
-	for i, h := range header {
-		widths[i] = displayWidth(h)
+// minCell is the fewest characters fitting cuts a column to, so a table
+// with very many columns may still be wider than the terminal.
+// autoFloor is the fewest below which ExpandAuto gives up on a table:
+// under eight characters, names, addresses and versions stop being
+// recognisable (usa-… for every device).
+const (
+	minCell   = 5
+	autoFloor = 8
+)
+
+// laidOut is a table's text before fitting: the header first, one line
+// per cell, and each column's natural width.
+type laidOut struct {
+	cells  [][]string
+	widths []int
+	key    int // the column fitting never cuts, or -1
+}
+
+// layout turns a set into the text of its table's cells: the columns a
+// table shows (Brief), less those empty in every record unless a person
+// picked them, with control characters made visible on a terminal.
+func layout(s *records.Set, o Options) *laidOut {
+	ncols := len(s.Columns)
+	if s.Brief > 0 && s.Brief < ncols {
+		ncols = s.Brief
 	}
-	for _, row := range rows {
-		line := make([]string, n)
-		for j := range n {
+	text := make([][]string, len(s.Rows))
+	widths := make([]int, ncols)
+	for r, row := range s.Rows {
+		line := make([]string, ncols)
+		for j := range ncols {
 			if j < len(row) {
 				line[j] = o.text(strings.Map(flatSpace, Cell(row[j], ", ")))
 				widths[j] = max(widths[j], displayWidth(line[j]))
 			}
 		}
-		cells = append(cells, line)
+		text[r] = line
 	}
-	natural := slices.Clone(widths)
-	fitWidths(widths, o.Width)
-	for j := range n {
-		if widths[j] == natural[j] {
-			continue
+	key := keyColumn(s.Columns[:ncols], o.Key)
+	keep := make([]int, 0, ncols)
+	for j := range ncols {
+		if widths[j] > 0 || s.Picked || j == key {
+			keep = append(keep, j)
 		}
-		for _, line := range cells {
-			if displayWidth(line[j]) > widths[j] {
-				line[j] = runewidth.Truncate(line[j], widths[j], "…")
+	}
+	if len(keep) == 0 {
+		// Every cell of every record is empty: the first column still
+		// shows that there are records, and how many.
+		keep = append(keep, 0)
+	}
+	t := &laidOut{cells: make([][]string, 0, len(s.Rows)+1), widths: make([]int, len(keep)), key: -1}
+	header := make([]string, len(keep))
+	for i, j := range keep {
+		header[i] = o.text(strings.Map(flatSpace, strings.ToUpper(s.Columns[j])))
+		t.widths[i] = max(widths[j], displayWidth(header[i]))
+		if j == key {
+			t.key = i
+		}
+	}
+	t.cells = append(t.cells, header)
+	for _, line := range text {
+		if len(keep) < ncols {
+			kept := make([]string, len(keep))
+			for i, j := range keep {
+				kept[i] = line[j]
+			}
+			line = kept
+		}
+		t.cells = append(t.cells, line)
+	}
+	return t
+}
+
+// keyColumn is the index of the column that identifies a record: the one
+// named, or else the first when it is device or name; -1 for none.
+func keyColumn(columns []string, named string) int {
+	if named != "" {
+		for i, c := range columns {
+			if c == named {
+				return i
 			}
 		}
 	}
-	return cells
+	if len(columns) > 0 && (columns[0] == "device" || columns[0] == "name") {
+		return 0
+	}
+	return -1
 }
+
+// fit cuts the cells of the columns that must narrow to fit width (0: no
+// terminal, no limit), with an ellipsis.
+func (t *laidOut) fit(width int) {
+	natural := clone(t.widths)
+	fitWidths(t.widths, width, t.key, minCell)
+	for j := range t.widths {
+		if t.widths[j] == natural[j] {
+			continue
+		}
+		for _, line := range t.cells {
+			if displayWidth(line[j]) > t.widths[j] {
+				line[j] = runewidth.Truncate(line[j], t.widths[j], "…")
+			}
+		}
+	}
+}
+
+func clone(s []int) []int { return append([]int(nil), s...) }
 
 // streamTable prints laid-out cells in writeTable's style: columns two
 // spaces apart, no borders, no trailing blanks.
-func streamTable(w io.Writer, cells [][]string) error {
+func streamTable(w io.Writer, cells [][]string, o Options) error {
 	if len(cells) == 0 {
 		return nil
 	}
@@ -129,7 +202,7 @@ func streamTable(w io.Writer, cells [][]string) error {
 	}
 	b := bufio.NewWriterSize(w, 64*1024)
 	var out strings.Builder
-	for _, line := range cells {
+	for i, line := range cells {
 		out.Reset()
 		for j, c := range line {
 			out.WriteString(c)
@@ -137,7 +210,11 @@ func streamTable(w io.Writer, cells [][]string) error {
 				out.WriteString(strings.Repeat(" ", widths[j]-displayWidth(c)+2))
 			}
 		}
-		b.WriteString(strings.TrimRight(out.String(), " "))
+		text := strings.TrimRight(out.String(), " ")
+		if i == 0 {
+			text = o.style(boldUnder, text)
+		}
+		b.WriteString(text)
 		b.WriteByte('\n')
 	}
 	return b.Flush()
@@ -151,32 +228,34 @@ func flatSpace(r rune) rune {
 	return r
 }
 
-// fitWidths narrows the widest columns until the table fits the terminal
-// (width 0: no terminal, no limit). A column keeps at least 5 characters,
-// so a table with very many columns may still be wider.
-func fitWidths(widths []int, width int) {
+// fitWidths narrows the widest columns until the table fits width (0: no
+// terminal, no limit), never the key column (-1: none) and none below
+// floor characters, and reports whether the table fits. The key is what
+// tells one record from the next: a table of apac-… is no use whatever
+// else it shows.
+func fitWidths(widths []int, width, key, floor int) bool {
 	if width <= 0 {
-		return
+		return true
 	}
-	total := func() int {
-		t := 0
-		for _, w := range widths {
-			t += w + 2
-		}
-		return t - 2
+	total := 0
+	for _, w := range widths {
+		total += w + 2
 	}
-	for total() > width {
-		widest := 0
+	total -= 2
+	for total > width {
+		widest := -1
 		for i, w := range widths {
-			if w > widths[widest] {
+			if i != key && w > floor && (widest < 0 || w > widths[widest]) {
 				widest = i
 			}
 		}
-		if widths[widest] <= 5 {
-			return
+		if widest < 0 {
+			return false
 		}
 		widths[widest]--
+		total--
 	}
+	return true
 }
 
 // displayWidth is how many terminal columns s takes; most cells are ASCII,
