@@ -334,7 +334,7 @@ func runDiff(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	}
 	e.saidf("%d %s added, %d removed", d.Added, plural("line", d.Added), d.Removed)
 	return nil, e.page(func(w io.Writer) error {
-		return writeDiff(w, d.Text, e.renderOptions(e.OutTTY), e.Color)
+		return render.Diff(w, d.Text, e.renderOptions(e.OutTTY))
 	})
 }
 
@@ -404,37 +404,4 @@ func runChanges(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		set.Rows = append(set.Rows, []any{ch.Device, ch.Type, ch.When, int(ch.Version), int(ch.Previous), ch.Added, ch.Removed, int(ch.Run)})
 	}
 	return set, nil
-}
-
-// writeDiff prints a unified diff, coloured on a colour terminal: added
-// lines green, removed red, hunks cyan.
-func writeDiff(w io.Writer, text string, o render.Options, color bool) error {
-	var b strings.Builder
-	for _, line := range strings.SplitAfter(text, "\n") {
-		if line == "" {
-			continue
-		}
-		shown := line
-		if o.Terminal {
-			shown = render.Visible(line)
-		}
-		if !color {
-			b.WriteString(shown)
-			continue
-		}
-		switch {
-		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
-			b.WriteString("\x1b[1m" + strings.TrimSuffix(shown, "\n") + "\x1b[0m\n")
-		case strings.HasPrefix(line, "+"):
-			b.WriteString("\x1b[32m" + strings.TrimSuffix(shown, "\n") + "\x1b[0m\n")
-		case strings.HasPrefix(line, "-"):
-			b.WriteString("\x1b[31m" + strings.TrimSuffix(shown, "\n") + "\x1b[0m\n")
-		case strings.HasPrefix(line, "@@"):
-			b.WriteString("\x1b[36m" + strings.TrimSuffix(shown, "\n") + "\x1b[0m\n")
-		default:
-			b.WriteString(shown)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"vc/records"
@@ -16,16 +17,23 @@ func selectCommands() []*Command {
 		{
 			Name: "select", Args: "[+|-]EXPR", Group: groupSelect, Raw: true, MinArgs: 1, MaxArgs: 1,
 			Summary: "choose the devices later commands run on",
-			Help: "EXPR is an expr-lang expression over each device's fields: " + fields + ".\n" +
-				"tags is a list and fields a map of custom fields. `select EXPR` replaces the selection,\n" +
-				"`select +EXPR` adds the devices that match, `select -EXPR` removes them, and `select *` takes every device.\n" +
-				"The selection lasts for the session: the REPL, one -c string or one script.",
+			Help: "EXPR is an expr-lang expression (https://expr-lang.org) over each device's fields: " + fields + ".\n" +
+				"tags is a list and fields a map of custom fields. Text is quoted; numbers are not (port == 22).\n" +
+				"  comparisons   == != < > <= >=, and in [...]:   platform in [\"cisco_ios\", \"arista_eos\"]\n" +
+				"  text          matches (a regular expression), startsWith, endsWith, contains\n" +
+				"  lists, maps   \"pci\" in tags, fields.rack == \"r12\", \"rack\" in fields\n" +
+				"  logic         && || ! and parentheses\n" +
+				"Device names select directly, with clush-style ranges: select usa-leaf-00[1-4],usa-spine-001.\n" +
+				"`select EXPR` replaces the selection, `select +EXPR` adds the devices that match, `select -EXPR` removes\n" +
+				"them, and `select *` takes every device. A comparison with a value no device has says which values\n" +
+				"there are. The selection lasts for the session: the REPL, one -c string or one script.",
 			Examples: []string{
 				`select vendor == "arista" && site == "usa"`,
 				`select name matches "^core-" && "pci" in tags`,
 				`select +role == "leaf"`,
 				`select -status != "active"`,
 				`select fields.rack == "r12"`,
+				`select usa-leaf-00[1-4]`,
 			},
 			Run: runSelect,
 		},
@@ -64,25 +72,26 @@ func runSelect(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if src[0] == '+' || src[0] == '-' {
 		mode, src = src[0], strings.TrimSpace(src[1:])
 	}
-	if src == "*" {
-		src = "true"
-	}
-	f, err := inventory.Compile(src)
-	if err != nil {
-		return nil, err
-	}
 	all, err := e.Devices(ctx)
 	if err != nil {
 		return nil, err
 	}
-	matched, err := f.Select(all)
+	sel, err := inventory.Resolve(src, all)
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(matched))
-	for i, d := range matched {
+	if n := len(sel.Missing); n > 0 {
+		e.warnf("no %s %s", plural("device", n), joinFew(sel.Missing, 10))
+	}
+	if sel.Hint != "" {
+		e.warnf("%s", sel.Hint)
+	}
+	src = sel.Expr
+	names := make([]string, len(sel.Devices))
+	for i, d := range sel.Devices {
 		names[i] = d.Name
 	}
+	slices.Sort(names)
 	before := len(e.selection)
 	switch mode {
 	case '=':
@@ -169,4 +178,12 @@ func deviceResult(ds []*store.Device) *records.Set {
 		res.Rows[i] = deviceRow(d)
 	}
 	return res
+}
+
+// joinFew names a few items and counts the rest.
+func joinFew(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
 }

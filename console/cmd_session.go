@@ -3,7 +3,9 @@ package console
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -153,41 +155,114 @@ func runAbout(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 }
 
 func runHelp(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-	w := tabwriter.NewWriter(e.Out, 2, 4, 2, ' ', 0)
-	defer w.Flush()
-	if len(c.Args) == 0 {
+	return nil, e.page(func(out io.Writer) error {
+		w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+		defer w.Flush()
+		return e.writeHelp(w, c.Args)
+	})
+}
+
+// groupSummaries say in a few words what each help group is for.
+var groupSummaries = map[string]string{
+	groupSelect:    "choose the devices to work on",
+	groupRun:       "run commands on them",
+	groupHistory:   "runs remembered, outputs kept, what changed",
+	groupJobs:      "saved runs, by name, tag or pattern",
+	groupInventory: "devices, sites, roles, platforms, vendors",
+	groupVault:     "the vault and credentials",
+	groupRecords:   "work on results: where, sort, cols, count...; templates",
+	groupSession:   "variables, settings, help",
+	groupStore:     "backup and restore",
+	groupLab:       "a simulated fleet to practise on",
+}
+
+func (e *Env) writeHelp(w *tabwriter.Writer, args []string) error {
+	width := 100
+	if e.OutTTY && e.Width != nil && e.Width() > 0 {
+		width = e.Width()
+	}
+	if len(args) == 0 {
 		fmt.Fprintln(w, "vc: select devices, run commands on all of them, read the answers as one table.")
+		fmt.Fprintln(w)
 		for _, g := range groupOrder() {
-			fmt.Fprintf(w, "\n%s\n", strings.ToUpper(g[:1])+g[1:])
+			var names []string
+			seen := map[string]bool{}
 			for _, cmd := range e.cmds.Commands() {
-				if cmd.Group == g {
-					fmt.Fprintf(w, "  %s\t%s\n", cmd.Name, cmd.Summary)
+				first, _, _ := strings.Cut(cmd.Name, " ")
+				if cmd.Group == g && !seen[first] {
+					seen[first] = true
+					names = append(names, first)
 				}
 			}
+			if len(names) == 0 {
+				continue
+			}
+			line := fmt.Sprintf("  %-10s %s: %s", g, groupSummaries[g], strings.Join(names, ", "))
+			fmt.Fprintln(w, wrapIndent(line, width, 13))
 		}
-		fmt.Fprintln(w, "\nhelp COMMAND explains one; help exit-codes lists the exit statuses.")
-		return nil, nil
+		fmt.Fprintln(w, "\nhelp GROUP lists a group's commands, help COMMAND explains one (so does COMMAND --help, or ? at\n"+
+			"the end of a line). help select explains the expression language; help exit-codes the exit statuses.")
+		return nil
 	}
-	name := strings.Join(c.Args, " ")
+	name := strings.Join(args, " ")
 	if name == "exit-codes" {
 		for _, d := range exitCodes() {
 			fmt.Fprintf(w, "  %d\t%s\n", d.code, d.text)
 		}
-		return nil, nil
+		return nil
 	}
 	if cmd, ok := e.cmds.Lookup(name); ok {
 		writeCommandHelp(w, cmd)
-		return nil, nil
+		return nil
 	}
 	if subs, ok := e.cmds.groups[name]; ok {
 		for _, cmd := range subs {
 			fmt.Fprintf(w, "  %s\t%s\n", cmd.Name, cmd.Summary)
 		}
-		return nil, nil
+		return nil
 	}
-	toks := []token{{text: c.Args[0]}}
+	if slices.Contains(groupOrder(), name) {
+		fmt.Fprintf(w, "%s: %s\n\n", name, groupSummaries[name])
+		for _, cmd := range e.cmds.Commands() {
+			if cmd.Group == name {
+				fmt.Fprintf(w, "  %s\t%s\n", cmd.Name, cmd.Summary)
+			}
+		}
+		return nil
+	}
+	toks := []token{{text: args[0]}}
 	_, _, err := e.cmds.resolve(toks)
-	return nil, err
+	return err
+}
+
+// wrapIndent wraps a line at width, continuing at indent.
+func wrapIndent(line string, width, indent int) string {
+	if width < 40 || len(line) <= width {
+		return line
+	}
+	var b strings.Builder
+	col := 0
+	for i, word := range strings.Fields(line) {
+		switch {
+		case i == 0:
+			b.WriteString("  " + word)
+			col = 2 + len(word)
+		case col+1+len(word) > width:
+			b.WriteString("\n" + strings.Repeat(" ", indent) + word)
+			col = indent + len(word)
+		default:
+			if i == 1 {
+				// The group name's column is kept.
+				pad := max(1, indent-col-0)
+				b.WriteString(strings.Repeat(" ", pad) + word)
+				col += pad + len(word)
+				continue
+			}
+			b.WriteString(" " + word)
+			col += 1 + len(word)
+		}
+	}
+	return b.String()
 }
 
 func writeCommandHelp(w *tabwriter.Writer, cmd *Command) {

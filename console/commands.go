@@ -11,6 +11,8 @@ func commandTable() *Table {
 		vaultCommands(),
 		credCommands(),
 		finishStages(stageCommands()),
+		[]*Command{resultCommand()},
+		lineCommands(),
 		labCommands(),
 		execCommands(),
 		historyCommands(),
@@ -30,10 +32,11 @@ const (
 	groupLab       = "lab"
 	groupRun       = "run"
 	groupHistory   = "history"
+	groupJobs      = "jobs"
 )
 
 func groupOrder() []string {
-	return []string{groupSelect, groupRun, groupHistory, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
+	return []string{groupSelect, groupRun, groupHistory, groupJobs, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
 }
 
 var jsonFlag = Flag{Name: "json", Help: "print JSON instead of a table"}

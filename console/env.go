@@ -1,6 +1,7 @@
 package console
 
 import (
+	"os"
 	"strconv"
 	"time"
 	"vc/records"
@@ -14,6 +15,7 @@ import (
 	"vc/templates"
 
 	"vc/history"
+	"vc/render"
 	"vc/run"
 	"vc/secrets"
 	"vc/store"
@@ -45,6 +47,8 @@ type Env struct {
 	snap snapshot
 	// search is Ctrl-R's state.
 	search lineSearch
+	// recording is the file record writes the session's commands to.
+	recording *os.File
 	// selection holds the selected device names, sorted.
 	selection []string
 	// selectionExpr is the expression that selects them, as select,
@@ -94,9 +98,18 @@ func knownSettings() []setting {
 		{name: "vault-timeout", help: "lock the vault after it is unused this long (a duration, or off)", def: "30m", check: vaultTimeoutSetting},
 		{name: "keepalive", help: "how long idle SSH sessions stay open for the next exec (0 closes them)", def: "5m", check: duration},
 		{name: "max-targets", help: "at the console, ask before running on more devices than this", def: "500", check: count},
+		{name: "expanded", help: "show records as field: value blocks: on, off, or auto (when a table would not fit)", def: "auto", check: expandedSetting},
 		{name: "pager", help: "page long output through $PAGER (default less -FRSX) at the console (on or off)", def: "on", check: onOff},
 		{name: "session-log", help: "a folder for every exec's device transcripts (empty: none)", def: "", check: sessionLogSetting},
 	}
+}
+
+func expandedSetting(v string) (string, error) {
+	x, err := render.ParseExpanded(v)
+	if err != nil {
+		return "", fmt.Errorf("%q is not on, off or auto", v)
+	}
+	return x.String(), nil
 }
 
 // sessionLogSetting is a folder, or off (also "") for none.

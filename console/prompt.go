@@ -34,6 +34,8 @@ func (e *Env) promptREPL(ctx context.Context, tty *os.File) int {
 	e.echo = s.echoOn
 	e.refreshSnapshot(ctx)
 	e.welcome()
+	e.runRC(ctx)
+	e.refreshSnapshot(ctx)
 	var p *prompt.Prompt
 	e.history.load(e, 10000)
 	p = prompt.New(func(line string) { s.execute(p, line) },
@@ -120,6 +122,7 @@ func (s *promptSession) execute(p *prompt.Prompt, input string) {
 		}
 		e.history.add(s.ctx, e, line)
 		s.run(line)
+		e.recordLine(s.ctx, line)
 		if s.quit {
 			return
 		}

@@ -17,6 +17,7 @@ func (e *Env) repl(ctx context.Context) int {
 	e.interactive = true
 	e.lines = bufio.NewReader(e.In)
 	fmt.Fprintf(e.Out, "vc %s: type help for commands, quit or Ctrl-D to leave\n", e.version)
+	e.runRC(ctx)
 	var mu sync.Mutex
 	var cancelRunning context.CancelFunc
 	stopSignals := make(chan struct{})
@@ -57,6 +58,7 @@ func (e *Env) repl(ctx context.Context) int {
 		cancelRunning = cancel
 		mu.Unlock()
 		err = e.runLine(cctx, line)
+		e.recordLine(ctx, line)
 		mu.Lock()
 		cancelRunning = nil
 		mu.Unlock()

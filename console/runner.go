@@ -152,11 +152,6 @@ func (e *Env) runCommand(ctx context.Context, text string) error {
 
 // run runs a parsed command, its stages, and prints what results.
 func (e *Env) run(ctx context.Context, c *Call) error {
-	if !c.Cmd.Stage {
-		// The result this command makes replaces the last one; letting the
-		// old one go now keeps two exec results from living at once.
-		e.last = nil
-	}
 	res, runErr := c.Cmd.Run(ctx, e, c)
 	if res == nil {
 		if runErr != nil {
@@ -169,13 +164,18 @@ func (e *Env) run(ctx context.Context, c *Call) error {
 	if c.Bool("json") {
 		res.Format = "json"
 	}
+	// The records a command makes stay for the stages typed after it
+	// (cols a,b then cols c): a stage run alone works on them and leaves
+	// them as they were.
+	if !c.Cmd.Stage {
+		e.last = res
+	}
 	var err error
 	for _, st := range c.Stages {
 		if res, err = applyStageChain(ctx, e, st, res); err != nil {
 			return fmt.Errorf("|> %s: %w", st.Cmd.Name, err)
 		}
 	}
-	e.last = res
 	if err := e.print(res); err != nil {
 		return err
 	}
@@ -199,10 +199,11 @@ func (e *Env) renderOptions(tty bool) render.Options {
 	if !tty {
 		return render.Options{}
 	}
-	o := render.Options{Terminal: true}
+	o := render.Options{Terminal: true, Color: e.Color}
 	if e.Width != nil {
 		o.Width = e.Width()
 	}
+	o.Expanded, _ = render.ParseExpanded(e.Setting("expanded"))
 	return o
 }
 

@@ -46,6 +46,19 @@ func stageCommands() []*Command {
 			Apply:    applyHead,
 		},
 		{
+			Name: "distinct", Args: "[COL[,COL...]]", MaxArgs: -1,
+			Summary:  "keep one record per distinct value (or combination) of columns, in the order first seen",
+			Examples: []string{"distinct platform", "device list |> distinct site,role", "exec show ip arp |> distinct interface"},
+			Apply: func(_ context.Context, _ *Env, c *Call, in *records.Set) (*records.Set, error) {
+				return records.Distinct(in, columnList(c.Args))
+			},
+		},
+		{
+			Name: "vertical", Summary: "print each record as a block of field: value lines (psql's \\x)",
+			Examples: []string{"device show usa-leaf-001", "exec show version |> vertical"},
+			Apply:    formatStage("vertical"),
+		},
+		{
 			Name: "json", Summary: "print the records as JSON", Examples: []string{"device list |> json"},
 			Apply: formatStage("json"),
 		},
@@ -66,6 +79,28 @@ func stageCommands() []*Command {
 			Name: "fold", Summary: "print each distinct output once, headed by the devices that gave it",
 			Examples: []string{"exec show clock |> fold", "fold"},
 			Apply:    formatStage("fold"),
+		},
+	}
+}
+
+// resultCommand prints the session's last result again, and lets stages
+// work on it as if typed after the command that made it.
+func resultCommand() *Command {
+	return &Command{
+		Name: "result", Group: groupRecords, Flags: []Flag{jsonFlag},
+		Summary: "print the last command's records again (stages typed after it apply to them)",
+		Help: "Commands that make records (exec, device list, history...) leave them as the session's result;\n" +
+			"a stage run alone (cols, where, sort...) works on that result and leaves it as it was, so\n" +
+			"cols a,b then cols c both work on the exec. Commands that make no records (help, set, echo) leave\n" +
+			"it alone.",
+		Examples: []string{"result", "result |> cols device,ip_address", "result --json"},
+		Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
+			if e.last == nil {
+				return nil, errors.New("no result yet; run a command that prints records first (device list, exec ...)")
+			}
+			// The stages go on a copy: the result stays as it was.
+			cp := *e.last
+			return &cp, nil
 		},
 	}
 }

@@ -247,8 +247,14 @@ func (t *Table) parseOne(text string) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Call{Cmd: cmd, Line: strings.TrimSpace(text), Flags: map[string]string{}}
 	rest := toks[n:]
+	if len(rest) > 0 && (rest[0].text == "--help" || rest[0].text == "-h") {
+		// Every command takes --help (or -h) as its first word.
+		if h, ok := t.byName["help"]; ok {
+			return &Call{Cmd: h, Line: "help " + cmd.Name, Args: strings.Fields(cmd.Name), Flags: map[string]string{}}, nil
+		}
+	}
+	c := &Call{Cmd: cmd, Line: strings.TrimSpace(text), Flags: map[string]string{}}
 	if cmd.Raw {
 		i, err := c.takeFlags(rest, true)
 		if err != nil {
