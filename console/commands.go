@@ -17,6 +17,7 @@ func commandTable() *Table {
 		execCommands(),
 		historyCommands(),
 		captureCommands(),
+		netboxCommands(),
 		sessionsCommands(),
 		templateCommands(),
 	)

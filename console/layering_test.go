@@ -26,17 +26,19 @@ func TestLayering(t *testing.T) {
 		return append(out, also...)
 	}
 	forbidden := map[string][]string{
-		"vc/engine":    without("vc/engine"),
-		"vc/store":     without("vc/store"),
-		"vc/vault":     without("vc/vault"),
-		"vc/templates": without("vc/templates"),
-		"vc/records":   without("vc/records"),
-		"vc/lab":       without("vc/lab"),
-		"vc/render":    {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory", "vc/run", "vc/secrets"},
-		"vc/inventory": {"vc/console", "vc/engine", "vc/vault", "vc/lab", "vc/run", "vc/secrets", "vc/render"},
-		"vc/secrets":   {"vc/console", "vc/lab", "vc/run", "vc/render", "vc/templates", "golang.org/x/term"},
-		"vc/run":       {"vc/console", "vc/lab", "vc/render", "vc/history", "golang.org/x/term"},
-		"vc/history":   {"vc/console", "vc/lab", "vc/render", "golang.org/x/term"},
+		"vc/engine":           without("vc/engine"),
+		"vc/store":            without("vc/store"),
+		"vc/vault":            without("vc/vault"),
+		"vc/templates":        without("vc/templates"),
+		"vc/records":          without("vc/records"),
+		"vc/lab":              without("vc/lab"),
+		"vc/render":           {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/templates", "vc/lab", "vc/inventory", "vc/run", "vc/secrets"},
+		"vc/inventory":        {"vc/console", "vc/engine", "vc/vault", "vc/lab", "vc/run", "vc/secrets", "vc/render"},
+		"vc/inventory/netbox": {"vc/console", "vc/engine", "vc/vault", "vc/lab", "vc/run", "vc/secrets", "vc/render", "vc/history", "golang.org/x/term"},
+		"vc/capture":          {"vc/console", "vc/engine", "vc/vault", "vc/lab", "vc/run", "vc/secrets", "vc/render", "vc/history", "vc/templates", "golang.org/x/term"},
+		"vc/secrets":          {"vc/console", "vc/lab", "vc/run", "vc/render", "vc/templates", "golang.org/x/term"},
+		"vc/run":              {"vc/console", "vc/lab", "vc/render", "vc/history", "golang.org/x/term"},
+		"vc/history":          {"vc/console", "vc/lab", "vc/render", "golang.org/x/term"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()
@@ -60,7 +62,7 @@ func TestLayering(t *testing.T) {
 // back as values, warnings and observer calls.
 func TestDomainNeverTalksToThePerson(t *testing.T) {
 	talk := regexp.MustCompile(`\bos\.(Stdout|Stderr|Stdin)\b|\bfmt\.Print(f|ln)?\(|\bterm\.ReadPassword\b`)
-	for _, dir := range []string{"../run", "../history", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
+	for _, dir := range []string{"../run", "../history", "../capture", "../inventory/netbox", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

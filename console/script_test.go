@@ -9,6 +9,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"vc/inventory/netbox/netboxtest"
 	"vc/store"
 )
 
@@ -82,6 +83,7 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 	maps.Copy(cmds, labScriptCommands())
 	maps.Copy(cmds, storeScriptCommands())
 	maps.Copy(cmds, ptyScriptCommands())
+	maps.Copy(cmds, netboxtest.ScriptCommands())
 	return cmds
 }
 

@@ -49,16 +49,21 @@ type Flag struct {
 	// Value names the flag's argument in help; empty for a boolean flag.
 	Value string
 	Help  string
+	// Many lets the flag be given several times (--filter a=1 --filter
+	// b=2); Call.Strings has every value.
+	Many bool
 }
 
 // Call is one parsed command line.
 type Call struct {
 	Cmd *Command
 	// Line is the command as typed, stages not included.
-	Line   string
-	Args   []string
-	Text   string
-	Flags  map[string]string
+	Line  string
+	Args  []string
+	Text  string
+	Flags map[string]string
+	// Multi holds every value of the flags that may come several times.
+	Multi  map[string][]string
 	Stages []*Call
 	// DashDash says a raw command's text followed a lone --.
 	DashDash bool
@@ -327,10 +332,19 @@ func (c *Call) takeFlags(toks []token, raw bool) (int, error) {
 			i++
 			val = toks[i].text
 		}
+		if f.Many {
+			if c.Multi == nil {
+				c.Multi = map[string][]string{}
+			}
+			c.Multi[name] = append(c.Multi[name], val)
+		}
 		c.Flags[name] = val
 	}
 	return len(toks), nil
 }
+
+// Strings is every value of a flag given several times.
+func (c *Call) Strings(name string) []string { return c.Multi[name] }
 
 // takeTrailingFlags lets a raw command end with boolean flags
 // (device list site=="usa" --json) and returns where its text ends.
@@ -376,9 +390,12 @@ func usageLine(cmd *Command) string {
 	b.WriteString(cmd.Name)
 	flags := slices.Clone(cmd.Flags)
 	for _, f := range flags {
-		if f.Value == "" {
+		switch {
+		case f.Value == "":
 			fmt.Fprintf(&b, " [--%s]", f.Name)
-		} else {
+		case f.Many:
+			fmt.Fprintf(&b, " [--%s %s]...", f.Name, f.Value)
+		default:
 			fmt.Fprintf(&b, " [--%s %s]", f.Name, f.Value)
 		}
 	}
