@@ -260,7 +260,12 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 		for range workers {
 			wg.Go(func() {
 				for i := range work {
-					r.runOne(ctx, &p.Targets[i], p.Commands, to, maxOutput, events)
+					t := &p.Targets[i]
+					cmds := p.Commands
+					if len(t.Commands) > 0 {
+						cmds = t.Commands
+					}
+					r.runOne(ctx, t, cmds, to, maxOutput, events)
 					select {
 					case finished <- i:
 					case <-ctx.Done():

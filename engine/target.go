@@ -46,6 +46,9 @@ type Target struct {
 	// sent. A slow writer never holds the session: what it cannot take
 	// is left out, and after its first error it is left alone.
 	SessionLog io.Writer
+	// Commands, when set, are what this target runs instead of the
+	// plan's: a vendor-neutral question asks each platform its own way.
+	Commands []string
 }
 
 // Addr is the target's host:port.

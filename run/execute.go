@@ -164,14 +164,23 @@ func (s *sinkCalls) note(err error) {
 // run's devices, queueing outputs for parsing and handing finished devices
 // to the sink every checkpointEvery.
 func collect(ctx context.Context, eng *engine.Runner, p *plan, byName map[string]*Device, pool *parsePool, obs Observer, sinks *sinkCalls, r *Run, logs *sessionLogs) {
+	// Each output's place in the tables: its device's, then its
+	// command's in what that device runs.
 	index := make(map[string]int, len(p.engine.Targets))
+	cmdAt := make(map[string]map[string]int, len(p.engine.Targets))
+	width := len(p.engine.Commands)
 	for i, t := range p.engine.Targets {
 		index[t.Name] = i
-	}
-	cmds := p.engine.Commands
-	cmdAt := make(map[string]int, len(cmds))
-	for i, c := range cmds {
-		cmdAt[c] = i
+		cmds := p.engine.Commands
+		if len(t.Commands) > 0 {
+			cmds = t.Commands
+		}
+		width = max(width, len(cmds))
+		at := make(map[string]int, len(cmds))
+		for j, c := range cmds {
+			at[c] = j
+		}
+		cmdAt[t.Name] = at
 	}
 	tick := time.NewTicker(checkpointEvery)
 	defer tick.Stop()
@@ -210,7 +219,7 @@ func collect(ctx context.Context, eng *engine.Runner, p *plan, byName map[string
 			dev.Outputs = append(dev.Outputs, o)
 			if pool != nil {
 				pool.add(records.Output{Device: dev.Name, Command: ev.Command, Text: ev.Output}, dev.Platform,
-					index[dev.Name]*len(cmds)+cmdAt[ev.Command])
+					index[dev.Name]*width+cmdAt[dev.Name][ev.Command])
 			}
 		case engine.EventDone, engine.EventFailed:
 			dev.Done, dev.Elapsed, dev.Attempts = true, ev.Elapsed, ev.Attempts

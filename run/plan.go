@@ -113,6 +113,9 @@ func resolve(ctx context.Context, d Deps, spec Spec) (*plan, error) {
 	for _, dev := range devs {
 		tg := target(dev, platforms, sites, lg.ByDevice)
 		tg.OfferAllCreds = spec.AllCreds
+		if cmds, ok := spec.ByPlatform[dev.Platform]; ok {
+			tg.Commands = cmds
+		}
 		if ref := jumpRef(dev, sites); ref != "" {
 			tg.Jump = jumpHost(ref, jumps[ref], platforms, sites, lg.ByDevice)
 			tg.Jump.OfferAllCreds = spec.AllCreds

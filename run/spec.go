@@ -17,6 +17,11 @@ import (
 type Spec struct {
 	// Commands are sent to each device as typed, in one session.
 	Commands []string `json:"commands"`
+	// ByPlatform, when it names a device's platform, gives the commands
+	// that device runs instead (a view asks each platform its own way);
+	// a platform it does not name runs Commands, or nothing when
+	// Commands is empty.
+	ByPlatform map[string][]string `json:"by_platform,omitempty"`
 	// Selection is the selection expression the devices came from, kept
 	// for history and jobs; Devices are what it selected.
 	Selection string   `json:"selection,omitempty"`
