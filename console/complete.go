@@ -168,6 +168,10 @@ func (e *Env) suggest(before string) ([]prompt.Suggest, string) {
 		}
 		return nil, word
 	}
+	if tok := seg[strings.LastIndexAny(seg, " \t")+1:]; strings.Contains(tok, "=") && !strings.ContainsAny(tok, "\"'") {
+		key, val, _ := strings.Cut(tok, "=")
+		return e.suggestAttrValue(key, val), val
+	}
 	if strings.HasPrefix(word, "--") {
 		var out []prompt.Suggest
 		for _, f := range cmd.Flags {
@@ -253,8 +257,6 @@ func (e *Env) suggestArgs(cmd *Command, args []string, word, seg string) ([]prom
 	switch {
 	case slices.ContainsFunc(usage, func(u string) bool { return strings.Contains(u, "EXPR") }):
 		return e.suggestExpr(seg, word, cmd.Stage)
-	case strings.Contains(word, "="):
-		return e.suggestAttrValue(word)
 	}
 	kind := argKind(cmd, len(args))
 	switch kind {
@@ -270,7 +272,22 @@ func (e *Env) suggestArgs(cmd *Command, args []string, word, seg string) ([]prom
 	case "":
 		return nil, word
 	}
-	return filterPrefix(names(e.namesOf(kind), ""), word), word
+	return names(withPrefix(e.namesOf(kind), word), ""), word
+}
+
+// withPrefix are the names in sorted that start with prefix, found by a
+// binary search and at most maxSuggestions of them: 100,000 device names
+// cost a few microseconds, not a pass over all of them.
+func withPrefix(sorted []string, prefix string) []string {
+	if !slices.IsSorted(sorted) {
+		sorted = slices.Sorted(slices.Values(sorted))
+	}
+	i, _ := slices.BinarySearch(sorted, prefix)
+	j := i
+	for j < len(sorted) && j-i < maxSuggestions && strings.HasPrefix(sorted[j], prefix) {
+		j++
+	}
+	return sorted[i:j]
 }
 
 // argKind reads what a command's n-th argument names from its usage:
@@ -323,10 +340,9 @@ func (e *Env) namesOf(kind string) []string {
 	return e.snap.kinds[store.Kind(kind)]
 }
 
-// suggestAttrValue completes the value of KEY= with the records it can
-// name.
-func (e *Env) suggestAttrValue(word string) ([]prompt.Suggest, string) {
-	key, _, _ := strings.Cut(word, "=")
+// suggestAttrValue completes the value of KEY=VAL with the records it
+// can name.
+func (e *Env) suggestAttrValue(key, val string) []prompt.Suggest {
 	var vals []string
 	switch key {
 	case "site", "role", "platform", "vendor":
@@ -340,9 +356,9 @@ func (e *Env) suggestAttrValue(word string) ([]prompt.Suggest, string) {
 	case "jump":
 		vals = e.snap.devices
 	default:
-		return nil, word
+		return nil
 	}
-	return filterPrefix(names(vals, key+"="), word), word
+	return names(withPrefix(vals, val), "")
 }
 
 // suggestExpr completes inside a selection or where expression: field
@@ -356,11 +372,15 @@ func (e *Env) suggestExpr(seg, word string, stage bool) ([]prompt.Suggest, strin
 		// A value: which field does it compare with?
 		if f := comparedField(seg[:len(seg)-len(word)]); f != "" {
 			vals := values[f]
-			out := make([]prompt.Suggest, 0, min(len(vals), maxSuggestions))
+			if f == "name" && !stage {
+				vals = e.snap.devices
+			}
+			vals = withPrefix(vals, strings.TrimPrefix(word, `"`))
+			out := make([]prompt.Suggest, 0, len(vals))
 			for _, v := range vals {
 				out = append(out, prompt.Suggest{Text: `"` + v + `"`})
 			}
-			return filterPrefix(out, word), word
+			return out, word
 		}
 		return nil, word
 	}

@@ -98,7 +98,7 @@ func knownSettings() []setting {
 		{name: "vault-timeout", help: "lock the vault after it is unused this long (a duration, or off)", def: "30m", check: vaultTimeoutSetting},
 		{name: "keepalive", help: "how long idle SSH sessions stay open for the next exec (0 closes them)", def: "5m", check: duration},
 		{name: "max-targets", help: "at the console, ask before running on more devices than this", def: "500", check: count},
-		{name: "expanded", help: "show records as field: value blocks: on, off, or auto (when a table would not fit)", def: "auto", check: expandedSetting},
+		{name: "expanded", help: "show records as field: value blocks: on, off, or auto (when a table would not fit)", def: "off", check: expandedSetting},
 		{name: "pager", help: "page long output through $PAGER (default less -FRSX) at the console (on or off)", def: "on", check: onOff},
 		{name: "session-log", help: "a folder for every exec's device transcripts (empty: none)", def: "", check: sessionLogSetting},
 	}

@@ -279,7 +279,20 @@ func (s *promptSession) typedAhead() string {
 	if err != nil || got <= 0 {
 		return ""
 	}
-	return string(buf[:got])
+	// Keys typed ahead (arrows, Tab) edit nothing in a line not yet on
+	// screen: only the text and the line ends are kept.
+	var text []byte
+	for b := buf[:got]; len(b) > 0; {
+		n := nextKey(b)
+		switch {
+		case b[0] == '\n' || b[0] == '\r':
+			text = append(text, '\n')
+		case b[0] >= 0x20 && b[0] != 0x7f:
+			text = append(text, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return string(text)
 }
 
 // cutLastLine splits typed text into whole lines and what follows the

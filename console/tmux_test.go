@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,16 +65,41 @@ func (s *tmuxSession) waitFor(want string, n int) string {
 // startTmuxSession runs this test binary as vc in a tmux of its own, with
 // home as VC_HOME, and waits for the prompt.
 func startTmuxSession(t *testing.T, ctx context.Context, dir, home string) *tmuxSession {
+	return startTmux(t, ctx, dir, home, tmuxOptions{})
+}
+
+// tmuxOptions shape the terminal: its size (default 200x50), the pager
+// (default cat, so output never waits for a key), and a shell script
+// around vc ($VC is vc's command line).
+type tmuxOptions struct {
+	cols, rows int
+	pager      string
+	script     string
+}
+
+func startTmux(t *testing.T, ctx context.Context, dir, home string, o tmuxOptions) *tmuxSession {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed; this test needs a real terminal (apt-get install tmux)")
 	}
+	if o.cols == 0 {
+		o.cols, o.rows = 200, 50
+	}
+	pager := "PAGER=cat"
+	if o.pager != "" {
+		pager = "PAGER=" + shellQuote(o.pager)
+	}
 	s := &tmuxSession{t: t, ctx: ctx, sock: filepath.Join(dir, "tmux.sock")}
 	vc := strings.Join([]string{
-		"env", "-u", "VC_VAULT_PASSWORD", "-u", "SSH_AUTH_SOCK", "VC_TEST_AS_VC=1", "NO_COLOR=1", "TERM=xterm", "PAGER=cat",
+		"env", "-u", "VC_VAULT_PASSWORD", "-u", "SSH_AUTH_SOCK", "VC_TEST_AS_VC=1", "NO_COLOR=1", "TERM=xterm", pager,
 		"VC_HOME=" + shellQuote(home), shellQuote(os.Args[0]),
 	}, " ")
-	cmd := exec.CommandContext(ctx, "tmux", "-S", s.sock, "-f", "/dev/null", "new-session", "-d", "-s", "vc", "-x", "200", "-y", "50", vc)
+	if o.script != "" {
+		// A trap keeps the shell going after a Ctrl-C meant for vc.
+		vc = "bash -c " + shellQuote("trap : INT; "+strings.ReplaceAll(o.script, "$VC", vc))
+	}
+	cmd := exec.CommandContext(ctx, "tmux", "-S", s.sock, "-f", "/dev/null", "new-session", "-d", "-s", "vc",
+		"-x", fmt.Sprint(o.cols), "-y", fmt.Sprint(o.rows), vc)
 	cmd.Env = append(os.Environ(), "TERM=xterm")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
