@@ -33,6 +33,7 @@ lint: ## gofmt, go vet and staticcheck
 
 bench: build ## benchmarks: inventory at 100,000 devices, TextFSM vs Python, fan-out vs Netmiko
 	$(GO) test -run '^$$' -bench 'Import|Select' -benchmem -benchtime 3x ./console/
+	$(GO) test -run '^$$' -bench 'CompleteAt100k' -benchmem ./console/
 	./scripts/bench-inventory.sh $(BIN)
 	$(GO) test -run '^$$' -bench . -benchmem ./templates/
 	$(GO) run ./templates/bench

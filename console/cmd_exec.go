@@ -50,7 +50,7 @@ func execCommands() []*Command {
 				"Exit status: 0 when every device succeeded, 3 when some failed, 4 when all failed.",
 			Examples: []string{
 				"exec show clock",
-				"exec show ip arp |> where age > 5 |> sort address",
+				"exec show ip arp |> where age > 5 |> sort ip_address",
 				"exec show running-config | section bgp",
 				`exec -- "show clock" "show version"`,
 				"exec --dry-run show ip arp",

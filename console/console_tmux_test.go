@@ -149,3 +149,27 @@ func TestConsoleInTerminal(t *testing.T) {
 		t.Errorf("the terminal changed:\nbefore:\n%s\nafter:\n%s", b1, b2)
 	}
 }
+
+// TestPasswordPromptKeys: at a password prompt, Ctrl-C and Ctrl-D give up
+// at once (neither counts as a wrong password), and the console takes the
+// next line with its echo back.
+func TestPasswordPromptKeys(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	s := startTmuxSession(t, ctx, dir, filepath.Join(dir, "home"))
+	s.typeLine(cheapInit)
+	s.waitFor("new vault password: ", 1)
+	s.tmux("send-keys", "-t", "vc", "C-c")
+	s.waitFor("interrupted", 1)
+	s.typeLine("vault init --kdf-time 1 --kdf-memory 1 --kdf-threads 1")
+	s.waitFor("new vault password: ", 2)
+	s.tmux("send-keys", "-t", "vc", "C-d")
+	scr := s.waitFor("no password given (Ctrl-D)", 1)
+	if strings.Contains(scr, "wrong password") {
+		t.Errorf("Ctrl-D counted as a wrong password:\n%s", scr)
+	}
+	s.typeLine("echo echoed again")
+	s.waitFor("> echo echoed again", 1)
+	s.waitFor("echoed again", 2)
+}

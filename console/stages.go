@@ -18,19 +18,19 @@ func stageCommands() []*Command {
 			Help: "EXPR is an expr-lang expression over the record's columns (lower-case, as in the table header).\n" +
 				"Cells that read as numbers are numbers (write vlan == 10, not \"10\"); a record whose cells cannot be\n" +
 				"compared as asked (age > 5 where age is \"-\") does not match.",
-			Examples: []string{`where mac startsWith "00:1c"`, `where age > 5 && interface matches "^Vlan"`, `device list |> where "pci" in tags`},
+			Examples: []string{`where mac_address startsWith "001c"`, `where age > 5 && interface matches "^Vlan"`, `device list |> where "pci" in tags`},
 			Apply:    applyWhere,
 		},
 		{
 			Name: "sort", Args: "FIELD[,FIELD...] [desc]", MinArgs: 1, MaxArgs: 2,
 			Summary:  "sort records by one or more columns (numbers and addresses in natural order)",
-			Examples: []string{"sort device", "sort address", "sort age desc", "sort site,name"},
+			Examples: []string{"sort device", "sort ip_address", "sort age desc", "device list |> sort site,name"},
 			Apply:    applySort,
 		},
 		{
 			Name: "cols", Args: "COL[,COL...]", MinArgs: 1, MaxArgs: -1,
 			Summary:  "keep only these columns, in this order",
-			Examples: []string{"cols device,address,mac", "cols name ip"},
+			Examples: []string{"cols device,ip_address,mac_address", "device list |> cols name ip"},
 			Apply:    applyCols,
 		},
 		{
@@ -48,7 +48,7 @@ func stageCommands() []*Command {
 		{
 			Name: "distinct", Args: "[COL[,COL...]]", MaxArgs: -1,
 			Summary:  "keep one record per distinct value (or combination) of columns, in the order first seen",
-			Examples: []string{"distinct platform", "device list |> distinct site,role", "exec show ip arp |> distinct interface"},
+			Examples: []string{"distinct interface", "device list |> distinct site,role", "exec show ip arp |> distinct interface"},
 			Apply: func(_ context.Context, _ *Env, c *Call, in *records.Set) (*records.Set, error) {
 				return records.Distinct(in, columnList(c.Args))
 			},

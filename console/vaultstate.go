@@ -1,12 +1,14 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
 
-	"golang.org/x/term"
+	"golang.org/x/sys/unix"
 
 	"vc/secrets"
 	"vc/vault"
@@ -58,18 +60,63 @@ func terminalAsker(io IO) func(ctx context.Context, prompt string) ([]byte, erro
 	}
 	return func(ctx context.Context, prompt string) ([]byte, error) {
 		fmt.Fprint(io.Err, prompt)
-		b, err := term.ReadPassword(int(f.Fd()))
+		b, err := readSecretLine(ctx, int(f.Fd()))
 		// The Enter that ended the secret was not echoed either.
 		fmt.Fprintln(io.Err)
-		if err != nil {
-			return nil, fmt.Errorf("read from the terminal: %w", err)
-		}
-		// Ctrl-C does not end the read; it ends the command once Enter is hit.
+		return b, err
+	}
+}
+
+// errNoSecret is Ctrl-D at a password prompt: the person gave up, which is
+// not a wrong password.
+var errNoSecret = errors.New("no password given (Ctrl-D)")
+
+// readSecretLine reads one line from the terminal with echo off. Unlike
+// term.ReadPassword it ends at once when ctx does (Ctrl-C, SIGTERM), and
+// takes nothing more from the terminal after: the next line typed is the
+// console's, with its echo.
+func readSecretLine(ctx context.Context, fd int) ([]byte, error) {
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return nil, fmt.Errorf("read from the terminal: %w", err)
+	}
+	quiet := *old
+	quiet.Lflag &^= unix.ECHO
+	quiet.Lflag |= unix.ICANON | unix.ISIG
+	quiet.Iflag |= unix.ICRNL
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &quiet); err != nil {
+		return nil, fmt.Errorf("read from the terminal: %w", err)
+	}
+	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
+	// A canonical read gives one whole line, or what was typed before a
+	// Ctrl-D (nothing, on an empty line); a line is at most 4095 bytes.
+	buf := make([]byte, 4096)
+	defer vault.Wipe(buf)
+	for {
 		if err := ctx.Err(); err != nil {
-			vault.Wipe(b)
 			return nil, err
 		}
-		return b, nil
+		// poll says when a line is there, and lets ctx be looked at
+		// meanwhile.
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, 100)
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			return nil, fmt.Errorf("read from the terminal: %w", err)
+		}
+		if n == 0 {
+			continue
+		}
+		got, err := unix.Read(fd, buf)
+		switch {
+		case errors.Is(err, unix.EINTR) || errors.Is(err, unix.EAGAIN):
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("read from the terminal: %w", err)
+		case got == 0:
+			return nil, errNoSecret
+		}
+		line := bytes.TrimSuffix(bytes.TrimSuffix(buf[:got], []byte("\n")), []byte("\r"))
+		return bytes.Clone(line), nil
 	}
 }
 
