@@ -167,6 +167,7 @@ func runHistoryShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 	if err != nil {
 		return nil, err
 	}
+	rec := r.Recording.Round(time.Millisecond)
 	devices := &records.Set{Columns: runDeviceColumns, Empty: "no devices"}
 	for _, d := range r.Devices {
 		status := "ok"
@@ -200,9 +201,9 @@ func runHistoryShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 	}
 	c2 := r.Counts()
 	head := &records.Set{Record: true,
-		Columns: []string{"id", "status", "origin", "commands", "selection", "user", "start", "end", "devices", "ok", "failed", "not run", "unchecked", "stages", "warnings"},
+		Columns: []string{"id", "status", "origin", "commands", "selection", "user", "start", "end", "devices", "ok", "failed", "not run", "unchecked", "stages", "warnings", "recording"},
 		Rows: [][]any{{int(r.ID), string(r.Status), r.Spec.Origin, strings.Join(r.Spec.Commands, "; "), r.Spec.Selection, r.User, r.Start, r.End,
-			len(r.Devices), c2.OK, c2.Failed, c2.Pending, r.Unchecked, strings.Join(r.Spec.Stages, " |> "), r.Warnings}}}
+			len(r.Devices), c2.OK, c2.Failed, c2.Pending, r.Unchecked, strings.Join(r.Spec.Stages, " |> "), r.Warnings, rec}}}
 	if c.Bool("json") {
 		var devs []map[string]any
 		for _, row := range devices.Rows {

@@ -146,9 +146,13 @@ func runAbout(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	u, err := e.Store.Usage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res := &records.Set{Record: true,
-		Columns: []string{"version", "go", "home", "store", "history", "schema", "devices", "sites", "platforms", "roles", "vendors"},
-		Rows: [][]any{{e.version, runtime.Version(), e.Home, e.Store.Path(), e.Home + "/history", store.SchemaVersion,
+		Columns: []string{"version", "go", "home", "store", "store_bytes", "store_in_use", "history", "schema", "devices", "sites", "platforms", "roles", "vendors"},
+		Rows: [][]any{{e.version, runtime.Version(), e.Home, e.Store.Path(), int(u.File), int(u.InUse), e.Home + "/history", store.SchemaVersion,
 			counts[store.KindDevice], counts[store.KindSite], counts[store.KindPlatform], counts[store.KindRole], counts[store.KindVendor]}},
 	}
 	return res, nil

@@ -3,11 +3,14 @@ package history
 import (
 	"bytes"
 	"compress/flate"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"vc/run"
@@ -15,11 +18,69 @@ import (
 
 // The devices of a run are kept as one compressed record in a compact
 // form: strings that repeat (kinds, reasons, credentials, templates,
-// commands) are written once in a table and referred to by number. A
-// thousand devices' results take a few kilobytes, so recording a run
-// costs little however often it runs.
+// commands) are written once in a table and referred to by number. The
+// devices' names and platforms, the same from one run of a job to the
+// next, are a roster kept once per distinct content and named by its
+// hash. A thousand devices' results take a few kilobytes, so recording a
+// run costs little however often it runs.
 
-const codecVersion = 1
+const codecVersion = 2
+
+// rosterPrefix starts the key of a roster in the run devices bucket; run
+// keys are 8 bytes, rosters' longer, so they never meet.
+const rosterPrefix = "roster:"
+
+// roster is the devices of a run, in order, by name and platform.
+func roster(devs []*run.Device) []byte {
+	var b []byte
+	for _, d := range devs {
+		b = append(b, d.Name...)
+		b = append(b, 0)
+		b = append(b, d.Platform...)
+		b = append(b, '\n')
+	}
+	return compress(b)
+}
+
+// rosterKey names a roster by its content.
+func rosterKey(compressed []byte) []byte {
+	sum := sha256.Sum256(compressed)
+	return append([]byte(rosterPrefix), hex.EncodeToString(sum[:16])...)
+}
+
+func decodeRoster(compressed []byte) (names, platforms []string, err error) {
+	raw, err := decompress(compressed)
+	if err != nil {
+		return nil, nil, err
+	}
+	for line := range strings.SplitSeq(strings.TrimSuffix(string(raw), "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		name, platform, ok := strings.Cut(line, "\x00")
+		if !ok {
+			return nil, nil, errCorrupt
+		}
+		names, platforms = append(names, name), append(platforms, platform)
+	}
+	return names, platforms, nil
+}
+
+func compress(raw []byte) []byte {
+	var out bytes.Buffer
+	w, _ := flate.NewWriter(&out, flate.BestSpeed)
+	w.Write(raw)
+	w.Close()
+	return out.Bytes()
+}
+
+func decompress(compressed []byte) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), 1<<30))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	return raw, nil
+}
 
 // Output flags.
 const (
@@ -51,12 +112,12 @@ func (e *encoder) str(s string) {
 
 func (e *encoder) uint(v uint64) { e.body = binary.AppendUvarint(e.body, v) }
 
-func encodeDevices(devs []*run.Device) ([]byte, error) {
+// encodeDevices writes the devices' results, naming the roster that
+// holds their names.
+func encodeDevices(devs []*run.Device, rosterKey []byte) ([]byte, error) {
 	e := &encoder{strs: map[string]uint64{}}
 	e.uint(uint64(len(devs)))
 	for _, d := range devs {
-		e.str(d.Name)
-		e.str(d.Platform)
 		var flags uint64
 		if d.Done {
 			flags |= devDone
@@ -90,24 +151,15 @@ func encodeDevices(devs []*run.Device) ([]byte, error) {
 	}
 	var raw []byte
 	raw = binary.AppendUvarint(raw, codecVersion)
+	raw = binary.AppendUvarint(raw, uint64(len(rosterKey)))
+	raw = append(raw, rosterKey...)
 	raw = binary.AppendUvarint(raw, uint64(len(e.table)))
 	for _, s := range e.table {
 		raw = binary.AppendUvarint(raw, uint64(len(s)))
 		raw = append(raw, s...)
 	}
 	raw = append(raw, e.body...)
-	var out bytes.Buffer
-	w, err := flate.NewWriter(&out, flate.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(raw); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return compress(raw), nil
 }
 
 // errCorrupt is a devices record that does not decode.
@@ -144,14 +196,47 @@ func (d *decoder) str() string {
 	return d.table[i]
 }
 
-func decodeDevices(compressed []byte) ([]*run.Device, error) {
-	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), 1<<30))
+// devicesRoster reads which roster a devices record names.
+func devicesRoster(compressed []byte) ([]byte, error) {
+	raw, err := decompress(compressed)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+		return nil, err
 	}
 	d := &decoder{b: raw}
 	if v := d.uint(); v != codecVersion {
 		return nil, fmt.Errorf("%w: format %d, this vc reads %d", errCorrupt, v, codecVersion)
+	}
+	n := d.uint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		return nil, errCorrupt
+	}
+	return d.b[:n], nil
+}
+
+// decodeDevices reads a devices record; rosterOf finds the roster it
+// names.
+func decodeDevices(compressed []byte, rosterOf func(key []byte) []byte) ([]*run.Device, error) {
+	raw, err := decompress(compressed)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{b: raw}
+	if v := d.uint(); v != codecVersion {
+		return nil, fmt.Errorf("%w: format %d, this vc reads %d", errCorrupt, v, codecVersion)
+	}
+	kn := d.uint()
+	if d.err != nil || kn > uint64(len(d.b)) {
+		return nil, errCorrupt
+	}
+	rk := d.b[:kn]
+	d.b = d.b[kn:]
+	rb := rosterOf(rk)
+	if rb == nil {
+		return nil, fmt.Errorf("%w: its device list is missing", errCorrupt)
+	}
+	names, platforms, err := decodeRoster(rb)
+	if err != nil {
+		return nil, err
 	}
 	n := d.uint()
 	if n > uint64(len(d.b)) {
@@ -167,12 +252,12 @@ func decodeDevices(compressed []byte) ([]*run.Device, error) {
 		d.b = d.b[l:]
 	}
 	count := d.uint()
-	if count > uint64(len(d.b)) {
+	if count > uint64(len(d.b)) || count != uint64(len(names)) {
 		return nil, errCorrupt
 	}
 	devs := make([]*run.Device, 0, count)
-	for range count {
-		dev := &run.Device{Name: d.str(), Platform: d.str()}
+	for i := range count {
+		dev := &run.Device{Name: names[i], Platform: platforms[i]}
 		flags := d.uint()
 		dev.Done, dev.Reused = flags&devDone != 0, flags&devReused != 0
 		dev.Kind, dev.Reason = d.str(), d.str()

@@ -6,6 +6,7 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -13,6 +14,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"vc/run"
 	"vc/store"
@@ -37,6 +40,9 @@ type header struct {
 	Unchecked int        `json:"unchecked,omitempty"`
 	Warnings  []string   `json:"warnings,omitempty"`
 	Owner     Owner      `json:"owner"`
+	// Recording is the time spent recording the run (its transactions,
+	// and keeping its outputs), so that a slow store shows.
+	Recording time.Duration `json:"recording,omitempty"`
 }
 
 // Summary is one run as history lists it.
@@ -48,11 +54,12 @@ type Summary struct {
 	Status                     run.Status
 	Total, OK, Failed, Pending int
 	Unchecked                  int
+	Recording                  time.Duration
 }
 
 func (h *header) summary() Summary {
 	return Summary{ID: h.ID, Spec: h.Spec, User: h.User, Start: h.Start, End: h.End, Status: h.Status,
-		Total: h.Total, OK: h.OK, Failed: h.Failed, Pending: h.Pending, Unchecked: h.Unchecked}
+		Total: h.Total, OK: h.OK, Failed: h.Failed, Pending: h.Pending, Unchecked: h.Unchecked, Recording: h.Recording}
 }
 
 // Keeper keeps a run's outputs (captures) as the run is recorded.
@@ -76,6 +83,8 @@ type Recorder struct {
 	store *store.Store
 	keep  Keeper
 	owner Owner
+	// spent is the time recording the run in hand took so far.
+	spent time.Duration
 }
 
 // NewRecorder records into st, keeping outputs with keep (nil: none).
@@ -92,7 +101,7 @@ func (rec *Recorder) header(r *run.Run) *header {
 	c := r.Counts()
 	return &header{ID: r.ID, Spec: spec, User: r.User, Start: r.Start, End: r.End, Status: r.Status,
 		Total: len(r.Devices), OK: c.OK, Failed: c.Failed, Pending: c.Pending, Unchecked: r.Unchecked,
-		Warnings: r.Warnings, Owner: rec.owner}
+		Warnings: r.Warnings, Owner: rec.owner, Recording: rec.spent}
 }
 
 func (rec *Recorder) write(t *store.Tx, r *run.Run) error {
@@ -100,18 +109,29 @@ func (rec *Recorder) write(t *store.Tx, r *run.Run) error {
 	if err != nil {
 		return err
 	}
-	devs, err := encodeDevices(r.Devices)
+	rb := roster(r.Devices)
+	rk := rosterKey(rb)
+	b := t.Bucket(store.BucketRunDevices)
+	if b.Get(rk) == nil {
+		if err := b.Put(rk, rb); err != nil {
+			return err
+		}
+	}
+	devs, err := encodeDevices(r.Devices, rk)
 	if err != nil {
 		return err
 	}
 	if err := t.Bucket(store.BucketRuns).Put(key(r.ID), h); err != nil {
 		return err
 	}
-	return t.Bucket(store.BucketRunDevices).Put(key(r.ID), devs)
+	return b.Put(key(r.ID), devs)
 }
 
 // Begin gives the run its id and records it as running.
 func (rec *Recorder) Begin(ctx context.Context, r *run.Run) error {
+	start := time.Now()
+	rec.spent = 0
+	defer func() { rec.spent += time.Since(start) }()
 	return rec.store.Update(ctx, func(t *store.Tx) error {
 		id, err := t.Bucket(store.BucketRuns).NextSequence()
 		if err != nil {
@@ -130,6 +150,8 @@ func (rec *Recorder) Checkpoint(ctx context.Context, r *run.Run, _ []*run.Device
 	if r.ID == 0 {
 		return nil
 	}
+	start := time.Now()
+	defer func() { rec.spent += time.Since(start) }()
 	return rec.store.Update(ctx, func(t *store.Tx) error { return rec.write(t, r) })
 }
 
@@ -138,6 +160,7 @@ func (rec *Recorder) End(ctx context.Context, r *run.Run) error {
 	if r.ID == 0 {
 		return nil
 	}
+	start := time.Now()
 	var batch Batch
 	if rec.keep != nil {
 		batch = rec.keep.Prepare(r)
@@ -151,6 +174,9 @@ func (rec *Recorder) End(ctx context.Context, r *run.Run) error {
 		if err := t.Bucket(store.BucketRunning).Delete(key(r.ID)); err != nil {
 			return err
 		}
+		// The time to this commit is what the header can tell: the plain
+		// files come after.
+		rec.spent += time.Since(start)
 		return rec.write(t, r)
 	})
 	if err != nil {
@@ -263,9 +289,10 @@ func get(t *store.Tx, id uint64) (*run.Run, error) {
 		return nil, fmt.Errorf("history: run %d: %w", id, err)
 	}
 	r := &run.Run{ID: h.ID, Spec: h.Spec, User: h.User, Start: h.Start, End: h.End, Status: h.Status,
-		Unchecked: h.Unchecked, Warnings: h.Warnings}
-	if b := t.Bucket(store.BucketRunDevices).Get(key(id)); b != nil {
-		devs, err := decodeDevices(b)
+		Unchecked: h.Unchecked, Warnings: h.Warnings, Recording: h.Recording}
+	bucket := t.Bucket(store.BucketRunDevices)
+	if b := bucket.Get(key(id)); b != nil {
+		devs, err := decodeDevices(b, bucket.Get)
 		if err != nil {
 			return nil, fmt.Errorf("run %d: %w", id, err)
 		}
@@ -316,18 +343,47 @@ func Prune(ctx context.Context, st *store.Store, before time.Time) (int, error) 
 		if err != nil {
 			return err
 		}
+		devs := t.Bucket(store.BucketRunDevices)
 		for _, k := range old {
 			if err := runs.Delete(k); err != nil {
 				return err
 			}
-			if err := t.Bucket(store.BucketRunDevices).Delete(k); err != nil {
+			if err := devs.Delete(k); err != nil {
 				return err
 			}
 		}
 		n = len(old)
-		return nil
+		return dropRosters(devs)
 	})
 	return n, err
+}
+
+// dropRosters removes the rosters no run names any more.
+func dropRosters(b *bolt.Bucket) error {
+	used := map[string]bool{}
+	var rosters [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		if bytes.HasPrefix(k, []byte(rosterPrefix)) {
+			rosters = append(rosters, slices.Clone(k))
+			return nil
+		}
+		rk, err := devicesRoster(v)
+		if err == nil {
+			used[string(rk)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range rosters {
+		if !used[string(k)] {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 var _ run.Sink = (*Recorder)(nil)

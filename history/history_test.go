@@ -41,11 +41,18 @@ func sampleRun(n int) *run.Run {
 
 func TestCodecRoundTrip(t *testing.T) {
 	r := sampleRun(1000)
-	b, err := encodeDevices(r.Devices)
+	rb := roster(r.Devices)
+	rk := rosterKey(rb)
+	b, err := encodeDevices(r.Devices, rk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeDevices(b)
+	got, err := decodeDevices(b, func(k []byte) []byte {
+		if string(k) == string(rk) {
+			return rb
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,9 +68,10 @@ func TestCodecRoundTrip(t *testing.T) {
 		t.Errorf("%d bytes per device", per)
 	}
 	t.Logf("1000 devices: %d bytes", len(b))
-	if _, err := decodeDevices(b[:len(b)/2]); err == nil {
+	if _, err := decodeDevices(b[:len(b)/2], func([]byte) []byte { return rb }); err == nil {
 		t.Error("a cut record decoded")
 	}
+	t.Logf("roster: %d bytes", len(rb))
 }
 
 func TestRecordAndRecover(t *testing.T) {

@@ -100,6 +100,8 @@ type Run struct {
 	// (hostkey=ignore).
 	Unchecked int      `json:"unchecked,omitempty"`
 	Warnings  []string `json:"warnings,omitempty"`
+	// Recording is how long recording the run took, as history tells it.
+	Recording time.Duration `json:"recording,omitempty"`
 }
 
 // Device is what a run did on one device.

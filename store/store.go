@@ -272,3 +272,26 @@ func isLive(f *os.File, path string) (bool, error) {
 	}
 	return os.SameFile(fi, pi), nil
 }
+
+// Usage is how much room the store takes.
+type Usage struct {
+	// File is the file's size; InUse the bytes its records and the
+	// structure holding them take (the rest is room bbolt freed, or
+	// grew ahead, and will fill).
+	File, InUse int64
+}
+
+// Usage measures the store. It walks every bucket's pages, so it costs
+// a read of the file's structure: a command asks for it, runs do not.
+func (s *Store) Usage(ctx context.Context) (Usage, error) {
+	var u Usage
+	err := s.View(ctx, func(t *Tx) error {
+		u.File = t.tx.Size()
+		return t.tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			st := b.Stats()
+			u.InUse += int64(st.LeafInuse + st.BranchInuse)
+			return nil
+		})
+	})
+	return u, err
+}

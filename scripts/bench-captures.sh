@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# What keeping runs costs: show running-config on N lab devices twice,
+# unchanged. The second run must grow the store by under 1% of what the
+# first did (outputs are kept once per distinct content); the time spent
+# recording each run is printed.
+#
+# usage: bench-captures.sh VC [DEVICES]
+set -euo pipefail
+vc=$(realpath "${1:-bin/vc}")
+n=${2:-1000}
+work=$(mktemp -d)
+port=$((11000 + RANDOM % 20000))
+lab_pid=
+cleanup() { [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
+
+"$vc" lab --devices "$n" --port "$port" --platforms arista_eos,cisco_ios,cisco_nxos \
+  --inventory "$work/lab.csv" 2>"$work/lab.log" &
+lab_pid=$!
+for _ in $(seq 100); do grep -q ready "$work/lab.log" 2>/dev/null && break; sleep 0.1; done
+grep -q ready "$work/lab.log"
+"$vc" device import "$work/lab.csv" >/dev/null 2>&1
+"$vc" vault init >/dev/null 2>&1
+printf 'admin\n' | "$vc" cred add lab --user admin --password-stdin --default >/dev/null 2>&1
+
+inuse() { "$vc" about --json | sed -nE 's/.*"store_in_use": ([0-9]+).*/\1/p'; }
+recording() { "$vc" history show "$1" --json | sed -nE 's/.*"recording": ([0-9.]+).*/\1/p'; }
+
+u0=$(inuse)
+"$vc" -c 'select *; exec --all-creds --raw show running-config |> count' >/dev/null 2>"$work/err1" || { cat "$work/err1"; exit 1; }
+u1=$(inuse)
+"$vc" -c 'select *; exec --raw show running-config |> count' >/dev/null 2>"$work/err2" || { cat "$work/err2"; exit 1; }
+u2=$(inuse)
+r1=$(recording 1); r2=$(recording 2)
+echo
+echo "captures: show running-config on $n devices, twice, unchanged"
+echo "  first run:  $(grep -E '^[0-9]+ ok' "$work/err1"); store grew $(( (u1 - u0) / 1024 )) KB; recorded in ${r1} s"
+echo "  second run: $(grep -E '^[0-9]+ ok' "$work/err2"); store grew $(( (u2 - u1) / 1024 )) KB; recorded in ${r2} s"
+awk -v a="$((u1 - u0))" -v b="$((u2 - u1))" 'BEGIN { printf "  the second run grew the store by %.2f%% of the first run'"'"'s growth (goal: under 1%%)\n", 100 * b / a }'
