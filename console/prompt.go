@@ -267,14 +267,23 @@ func (s *promptSession) echoOn() func() {
 	return func() { _ = unix.IoctlSetTermios(fd, unix.TCSETS, old) }
 }
 
-// typedAhead takes what was typed while a command ran, without waiting.
+// typedAhead takes what was typed while a command ran, without waiting:
+// the terminal is read in non-canonical mode for it, so a line not
+// finished yet comes too and the read never blocks.
 func (s *promptSession) typedAhead() string {
 	fd := int(s.tty.Fd())
-	n, err := unix.IoctlGetInt(fd, unix.TIOCINQ)
-	if err != nil || n <= 0 {
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
 		return ""
 	}
-	buf := make([]byte, min(n, 64*1024))
+	raw := *old
+	raw.Lflag &^= unix.ICANON | unix.ECHO
+	raw.Cc[unix.VMIN], raw.Cc[unix.VTIME] = 0, 0
+	if unix.IoctlSetTermios(fd, unix.TCSETS, &raw) != nil {
+		return ""
+	}
+	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
+	buf := make([]byte, 64*1024)
 	got, err := syscall.Read(fd, buf)
 	if err != nil || got <= 0 {
 		return ""
