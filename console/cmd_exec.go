@@ -296,6 +296,7 @@ func (e *Env) execute(ctx context.Context, spec run.Spec, asJSON bool) (*records
 	prog := e.newProgress()
 	res, err := run.Execute(ctx, deps, spec, e.recorder(), prog)
 	prog.finish()
+	e.profile.heap()
 	if err != nil {
 		if errors.Is(err, run.ErrNoCred) {
 			return nil, usagef("%v", err)

@@ -28,6 +28,9 @@ func Main(version string) int {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
 	io.Interrupt = sig
+	prof := startProfiling(os.Stderr)
+	defer prof.stop()
+	io.profile = prof
 	return Run(context.Background(), os.Args[1:], io, version)
 }
 

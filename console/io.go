@@ -23,6 +23,8 @@ type IO struct {
 	Color bool
 	// Interrupt delivers Ctrl-C; nil when nothing can interrupt.
 	Interrupt <-chan os.Signal
+	// profile is VC_PPROF's profiling, nil when off.
+	profile *profiling
 }
 
 // StdIO is the process's own terminal.

@@ -19,8 +19,8 @@ export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
 "$vc" lab --devices "$n" --port "$port" --platforms arista_eos,cisco_ios,cisco_nxos \
   --inventory "$work/lab.csv" 2>"$work/lab.log" &
 lab_pid=$!
-for _ in $(seq 100); do grep -q ready "$work/lab.log" 2>/dev/null && break; sleep 0.1; done
-grep ready "$work/lab.log"
+for _ in $(seq 100); do grep -q "lab ready" "$work/lab.log" 2>/dev/null && break; sleep 0.1; done
+grep "lab ready" "$work/lab.log"
 
 "$vc" device import "$work/lab.csv" >/dev/null 2>&1
 "$vc" vault init >/dev/null 2>&1

@@ -15,8 +15,8 @@ port=$((11000 + RANDOM % 20000)) # below the ephemeral range, where client socke
 "$vc" lab --devices 60 --port "$port" --faults auth=3%,timeout=3% --inventory "$home/lab.csv" 2>"$home/lab.log" &
 lab=$!
 trap 'kill $lab 2>/dev/null; wait $lab 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q ready "$home/lab.log" 2>/dev/null && break; sleep 0.1; done
-grep ready "$home/lab.log" || { cat "$home/lab.log"; exit 1; }
+for _ in $(seq 100); do grep -q "lab ready" "$home/lab.log" 2>/dev/null && break; sleep 0.1; done
+grep "lab ready" "$home/lab.log" || { cat "$home/lab.log"; exit 1; }
 
 # The lab's login password goes to cred add on stdin, never on a command line.
 set +e
