@@ -21,7 +21,7 @@ func historyCommands() []*Command {
 		{
 			Name: "history", Args: "[EXPR | N]", Group: groupHistory, Raw: true,
 			Flags: []Flag{
-				{Name: "status", Value: "S[,S...]", Help: "only runs of these statuses: running, success, partial, failed, cancelled, interrupted"},
+				{Name: "status", Value: "S[,S...]", Help: "only runs of these statuses: running, success, partial, failed, cancelled, interrupted, skipped, missed"},
 				{Name: "limit", Value: "N", Help: "the newest N runs (default 20; 0 lists all)"},
 				jsonFlag,
 			},
@@ -106,9 +106,10 @@ func runHistory(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		for _, s := range strings.Split(v, ",") {
 			st := run.Status(strings.TrimSpace(s))
 			switch st {
-			case run.StatusRunning, run.StatusSuccess, run.StatusPartial, run.StatusFailed, run.StatusCancelled, run.StatusInterrupted:
+			case run.StatusRunning, run.StatusSuccess, run.StatusPartial, run.StatusFailed, run.StatusCancelled, run.StatusInterrupted,
+				run.StatusSkipped, run.StatusMissed:
 			default:
-				return nil, usagef("history --status %q: one of running, success, partial, failed, cancelled, interrupted", s)
+				return nil, usagef("history --status %q: one of running, success, partial, failed, cancelled, interrupted, skipped, missed", s)
 			}
 			f.Status = append(f.Status, st)
 		}

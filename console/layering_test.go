@@ -62,7 +62,7 @@ func TestLayering(t *testing.T) {
 // back as values, warnings and observer calls.
 func TestDomainNeverTalksToThePerson(t *testing.T) {
 	talk := regexp.MustCompile(`\bos\.(Stdout|Stderr|Stdin)\b|\bfmt\.Print(f|ln)?\(|\bterm\.ReadPassword\b`)
-	for _, dir := range []string{"../run", "../history", "../capture", "../inventory/netbox", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
+	for _, dir := range []string{"../run", "../history", "../daemon", "../capture", "../inventory/netbox", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

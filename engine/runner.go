@@ -256,6 +256,9 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 		to, maxOutput := p.Timeouts.withDefaults(), p.maxOutput()
 		work := make(chan int)
 		finished := make(chan int)
+		// dispatched is closed once the dispatcher has returned, so a
+		// worker finishing after a drain does not wait for it.
+		dispatched := make(chan struct{})
 		var wg sync.WaitGroup
 		for range workers {
 			wg.Go(func() {
@@ -271,13 +274,20 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 					case <-ctx.Done():
 						// The dispatcher is leaving, or has left: it hands
 						// out nothing more.
+					case <-dispatched:
 					}
 				}
 			})
 		}
-		for _, i := range dispatch(ctx, &p, work, finished) {
+		left, drained := dispatch(ctx, &p, work, finished)
+		close(dispatched)
+		for _, i := range left {
 			t := &p.Targets[i]
-			events <- Event{Kind: EventFailed, Target: t.Name, Err: classify(ctx, "queue", 0, ctx.Err())}
+			err := classify(ctx, "queue", 0, ctx.Err())
+			if drained {
+				err = failure(KindCanceled, nil, "not started: the run was stopped before this device's turn")
+			}
+			events <- Event{Kind: EventFailed, Target: t.Name, Err: err}
 		}
 		close(work)
 		wg.Wait()
@@ -287,9 +297,22 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 
 // dispatch hands the plan's targets to the workers through work, in order,
 // each once its group is under its limit, and returns the targets it never
-// handed out because ctx ended. Each target a worker is done with comes
-// back on finished.
-func dispatch(ctx context.Context, p *Plan, work chan<- int, finished <-chan int) []int {
+// handed out because ctx ended or the plan was drained (then drained is
+// set). Each target a worker is done with comes back on finished.
+// notStarted lists the targets a dispatcher never handed out, in order.
+func notStarted(p *Plan, ready []int, next int, waiting map[string][]int) []int {
+	left := slices.Clone(ready)
+	for i := next; i < len(p.Targets); i++ {
+		left = append(left, i)
+	}
+	for _, q := range waiting {
+		left = append(left, q...)
+	}
+	slices.Sort(left)
+	return left
+}
+
+func dispatch(ctx context.Context, p *Plan, work chan<- int, finished <-chan int) (left []int, drained bool) {
 	limit := func(g string) int { return p.GroupLimits[g] }
 	active := map[string]int{}    // targets running, per limited group
 	waiting := map[string][]int{} // targets waiting for their group, in order
@@ -313,7 +336,7 @@ func dispatch(ctx context.Context, p *Plan, work chan<- int, finished <-chan int
 			}
 		}
 		if len(ready) == 0 && running == 0 {
-			return nil // nothing waits for a place that nobody holds
+			return nil, false // nothing waits for a place that nobody holds
 		}
 		var offer chan<- int // nil, so never chosen, while nothing is ready
 		var first int
@@ -339,15 +362,9 @@ func dispatch(ctx context.Context, p *Plan, work chan<- int, finished <-chan int
 				active[g]--
 			}
 		case <-ctx.Done():
-			left := slices.Clone(ready)
-			for i := next; i < len(p.Targets); i++ {
-				left = append(left, i)
-			}
-			for _, q := range waiting {
-				left = append(left, q...)
-			}
-			slices.Sort(left)
-			return left
+			return notStarted(p, ready, next, waiting), false
+		case <-p.Drain:
+			return notStarted(p, ready, next, waiting), true
 		}
 	}
 }

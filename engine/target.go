@@ -155,6 +155,11 @@ type Plan struct {
 	// KindOutputLimit and its session is closed: a device stuck in a loop
 	// must not take the machine's memory.
 	MaxOutput int64
+	// Drain, when closed, stops the run from starting more devices: those
+	// already talking to their device finish (the caller bounds them with
+	// ctx), the others fail as canceled. A service that is asked to stop
+	// drains its runs.
+	Drain <-chan struct{}
 }
 
 // DefaultMaxOutput is the output a command may produce unless the plan

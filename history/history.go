@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/user"
 	"slices"
 	"time"
 
@@ -387,3 +389,30 @@ func dropRosters(b *bolt.Bucket) error {
 }
 
 var _ run.Sink = (*Recorder)(nil)
+
+// Note records a run that did not happen, a scheduled one skipped or
+// missed: its spec says which job and why (Spec.Note); it has no devices.
+func Note(ctx context.Context, st *store.Store, spec run.Spec, status run.Status, at time.Time) (uint64, error) {
+	var id uint64
+	err := st.Update(ctx, func(t *store.Tx) error {
+		var err error
+		if id, err = t.Bucket(store.BucketRuns).NextSequence(); err != nil {
+			return err
+		}
+		spec.Devices = nil
+		h := &header{ID: id, Spec: spec, User: userName(), Start: at, End: at, Status: status, Owner: Self()}
+		b, err := json.Marshal(h)
+		if err != nil {
+			return err
+		}
+		return t.Bucket(store.BucketRuns).Put(key(id), b)
+	})
+	return id, err
+}
+
+func userName() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}

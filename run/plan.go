@@ -19,6 +19,9 @@ type Deps struct {
 	Engine  *engine.Runner
 	Keyring *secrets.Keyring
 	Library *templates.Library
+	// Drain, when closed, stops the run from starting more devices (a
+	// service asked to stop); nil never does.
+	Drain <-chan struct{}
 }
 
 // plan is a spec resolved for the engine.
@@ -41,7 +44,7 @@ type plan struct {
 func resolve(ctx context.Context, d Deps, spec Spec) (*plan, error) {
 	p := &plan{platform: map[string]string{},
 		engine: engine.Plan{Commands: spec.Commands, Timeouts: spec.Timeouts, Overall: spec.Overall, Workers: spec.Workers,
-			MaxOutput: spec.MaxOutput, GroupLimits: map[string]int{}}}
+			MaxOutput: spec.MaxOutput, Drain: d.Drain, GroupLimits: map[string]int{}}}
 	var devs []*store.Device
 	var platforms map[string]*store.Platform
 	var sites map[string]*store.Site

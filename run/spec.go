@@ -59,8 +59,12 @@ type Spec struct {
 	// Stages are the |> stages typed after the command, kept so that a
 	// retry or a job applies them again.
 	Stages []string `json:"stages,omitempty"`
-	// Origin says what started the run: exec, retry, a job.
+	// Origin says what started the run: exec, retry, job, schedule.
 	Origin string `json:"origin,omitempty"`
+	// Job is the saved job the run comes from, when it does.
+	Job string `json:"job,omitempty"`
+	// Note says why a run that did not happen did not (skipped, missed).
+	Note string `json:"note,omitempty"`
 }
 
 // Status is where a run stands.
@@ -74,6 +78,11 @@ const (
 	StatusFailed      Status = "failed"
 	StatusCancelled   Status = "cancelled"
 	StatusInterrupted Status = "interrupted" // its process died; found by the next one
+	// A scheduled run that did not happen: its job was still running
+	// when it was due again (skipped), or nothing ran it then (missed:
+	// the daemon was down).
+	StatusSkipped Status = "skipped"
+	StatusMissed  Status = "missed"
 )
 
 // Failure kinds the run adds to the engine's.
