@@ -322,7 +322,9 @@ func (e *Env) execute(ctx context.Context, spec run.Spec, asJSON bool) (*records
 		f := res.Fallbacks[name]
 		e.saidf("%s stood in on %d %s: %s", strings.TrimSuffix(name, ".textfsm"), f.Outputs, plural("output", f.Outputs), f.Why)
 	}
-	e.lastRun = r
+	// The session keeps the run for failures and retry, not its outputs:
+	// the records (and their raw outputs) are the result's to keep.
+	e.lastRun = r.WithoutOutputs()
 	e.summarise(r)
 	set := res.Records
 	if asJSON {

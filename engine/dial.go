@@ -73,6 +73,28 @@ func preferredKex() []string {
 type dialer struct {
 	hostKeys *HostKeys
 	jumps    *jumpPool
+	// pace holds a place for each handshake in progress.
+	pace chan struct{}
+}
+
+// take waits for a place to handshake in.
+func (d *dialer) take(ctx context.Context) error {
+	if d.pace == nil {
+		return nil
+	}
+	select {
+	case d.pace <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// give hands the place back.
+func (d *dialer) give() {
+	if d.pace != nil {
+		<-d.pace
+	}
 }
 
 // tcp opens the transport to addr, directly or through the jump host.
@@ -148,7 +170,16 @@ func (d *dialer) login(ctx context.Context, to Timeouts, p peer, dial func(conte
 		if err != nil {
 			return nil, Credential{}, attempts, classify(ctx, "connect", to.Connect, err)
 		}
+		// The handshake waits for its place: its deadline starts once it
+		// has one, so a device never times out on vc's own queue. (The
+		// place is taken after the dial, which may log in to a jump host
+		// that needs a place of its own.)
+		if err := d.take(ctx); err != nil {
+			conn.Close()
+			return nil, Credential{}, attempts, classify(ctx, "queue", 0, err)
+		}
 		client, tr, err := d.handshake(ctx, to, conn, p, cred)
+		d.give()
 		if err == nil {
 			return client, cred, append(attempts, Attempt{Cred: cred.Name, OK: true}), nil
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -48,7 +49,16 @@ type Options struct {
 	// Keepalive is how long an idle session stays open for the next run;
 	// zero closes sessions after each run.
 	Keepalive time.Duration
+	// Handshakes caps the SSH handshakes in progress at once; zero is
+	// DefaultHandshakes. A handshake costs CPU on both ends: a thousand
+	// at once on a few cores each take seconds and time out, where the
+	// same thousand a few dozen at a time finish as fast and none waits
+	// on its deadline.
+	Handshakes int
 }
+
+// DefaultHandshakes is the handshakes in progress at once, per core.
+func DefaultHandshakes() int { return 16 * runtime.GOMAXPROCS(0) }
 
 // Runner runs plans and keeps sessions warm between them. It is safe for
 // concurrent use; runs on the same device take turns.
@@ -67,8 +77,12 @@ type Runner struct {
 
 // NewRunner returns a runner; Close it to end its sessions.
 func NewRunner(o Options) (*Runner, error) {
+	n := o.Handshakes
+	if n <= 0 {
+		n = DefaultHandshakes()
+	}
 	r := &Runner{keepalive: o.Keepalive, sessions: map[string]*session{}, turns: map[string]*turnToken{},
-		stop: make(chan struct{}), dial: &dialer{jumps: newJumpPool()}}
+		stop: make(chan struct{}), dial: &dialer{jumps: newJumpPool(), pace: make(chan struct{}, n)}}
 	if o.KnownHosts != "" {
 		hk, err := LoadHostKeys(o.KnownHosts)
 		if err != nil {

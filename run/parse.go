@@ -189,9 +189,11 @@ func (a *assembler) add(pr parsed) (valid bool) {
 	width := len(t.set.Columns)
 	cells := make([]any, width*len(res.Records))
 	rows := make([][]any, len(res.Records))
+	// The device's name is boxed once for all its rows.
+	device := any(o.Device)
 	for r, rec := range res.Records {
 		row := cells[r*width : (r+1)*width : (r+1)*width]
-		row[0] = o.Device
+		row[0] = device
 		for i, cell := range rec {
 			row[pos[i]] = cell
 		}

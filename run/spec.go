@@ -207,3 +207,22 @@ func (r *Run) finalStatus(cancelled bool) Status {
 	}
 	return StatusPartial
 }
+
+// WithoutOutputs is the run without the text of its outputs, for keeping
+// after the records were made: a thousand ARP tables are the records',
+// not the run's.
+func (r *Run) WithoutOutputs() *Run {
+	c := *r
+	c.Devices = make([]*Device, len(r.Devices))
+	for i, d := range r.Devices {
+		dc := *d
+		dc.Outputs = make([]Output, len(d.Outputs))
+		for j, o := range d.Outputs {
+			o.Text = ""
+			dc.Outputs[j] = o
+		}
+		dc.Attempts = nil
+		c.Devices[i] = &dc
+	}
+	return &c
+}
