@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"math/rand/v2"
 	"net"
@@ -123,10 +124,19 @@ func startScriptLab(ts *testscript.TestScript, args []string) *lab.Lab {
 // freePortRun finds 8 consecutive free ports below 32768, where client
 // sockets in TIME-WAIT cannot block a listener.
 func freePortRun(ts *testscript.TestScript) int {
+	p, err := freePorts(8)
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	return p
+}
+
+// freePorts finds n consecutive free ports below the ephemeral range.
+func freePorts(n int) (int, error) {
 	for try := 0; try < 200; try++ {
 		base := 12000 + rand.IntN(18000)
 		ok := true
-		for p := base; p < base+8 && ok; p++ {
+		for p := base; p < base+n && ok; p++ {
 			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
 			if err != nil {
 				ok = false
@@ -135,9 +145,8 @@ func freePortRun(ts *testscript.TestScript) int {
 			l.Close()
 		}
 		if ok {
-			return base
+			return base, nil
 		}
 	}
-	ts.Fatalf("no free ports")
-	return 0
+	return 0, errors.New("no free ports")
 }

@@ -13,14 +13,14 @@ import (
 	"vc/lab"
 )
 
+// freePort finds a few consecutive free ports, for a small lab.
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := freePorts(8)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
 // TestREPLInTerminal: the console in a real terminal shows the selection in
