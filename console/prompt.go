@@ -127,28 +127,9 @@ func (s *promptSession) execute(p *prompt.Prompt, input string) {
 			return
 		}
 	}
-	// Lines typed while the command ran wait in the terminal: run them now,
-	// each shown after the prompt; a line not finished goes back into the
-	// editor.
-	for !s.quit {
-		ahead := s.typedAhead()
-		if ahead == "" {
-			break
-		}
-		done, rest, _ := cutLastLine(ahead)
-		for _, line := range done {
-			fmt.Fprintf(e.Out, "%s%s\n", e.prompt(), line)
-			e.history.add(s.ctx, e, line)
-			s.run(line)
-			if s.quit {
-				return
-			}
-		}
-		if rest != "" {
-			p.Buffer().InsertTextMoveCursor(rest, p.UserInputColumns(), p.TerminalRows(), false)
-			break
-		}
-	}
+	// Lines typed while the command ran wait in the terminal (its echo
+	// was off, so they did not land in the output): the editor takes them
+	// next, and runs each as if typed at the prompt.
 }
 
 // helpAsked reads `CMD ... ?` as a request for help on CMD.
@@ -265,60 +246,6 @@ func (s *promptSession) echoOn() func() {
 		return func() {}
 	}
 	return func() { _ = unix.IoctlSetTermios(fd, unix.TCSETS, old) }
-}
-
-// typedAhead takes what was typed while a command ran, without waiting:
-// the terminal is read in non-canonical mode for it, so a line not
-// finished yet comes too and the read never blocks.
-func (s *promptSession) typedAhead() string {
-	fd := int(s.tty.Fd())
-	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	if err != nil {
-		return ""
-	}
-	raw := *old
-	raw.Lflag &^= unix.ICANON | unix.ECHO
-	raw.Cc[unix.VMIN], raw.Cc[unix.VTIME] = 0, 0
-	if unix.IoctlSetTermios(fd, unix.TCSETS, &raw) != nil {
-		return ""
-	}
-	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
-	buf := make([]byte, 64*1024)
-	got, err := syscall.Read(fd, buf)
-	if err != nil || got <= 0 {
-		return ""
-	}
-	// Keys typed ahead (arrows, Tab) edit nothing in a line not yet on
-	// screen: only the text and the line ends are kept.
-	var text []byte
-	for b := buf[:got]; len(b) > 0; {
-		n := nextKey(b)
-		switch {
-		case b[0] == '\n' || b[0] == '\r':
-			text = append(text, '\n')
-		case b[0] >= 0x20 && b[0] != 0x7f:
-			text = append(text, b[:n]...)
-		}
-		b = b[n:]
-	}
-	return string(text)
-}
-
-// cutLastLine splits typed text into whole lines and what follows the
-// last line end.
-func cutLastLine(text string) (lines []string, rest string, ok bool) {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
-	i := strings.LastIndexByte(text, '\n')
-	if i < 0 {
-		return nil, text, false
-	}
-	for _, l := range strings.Split(text[:i], "\n") {
-		if strings.TrimSpace(l) != "" {
-			lines = append(lines, l)
-		}
-	}
-	return lines, text[i+1:], true
 }
 
 // welcome greets a new user once, when there is no store yet, with how
