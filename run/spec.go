@@ -59,8 +59,11 @@ type Spec struct {
 	// Stages are the |> stages typed after the command, kept so that a
 	// retry or a job applies them again.
 	Stages []string `json:"stages,omitempty"`
-	// Origin says what started the run: exec, retry, a job.
+	// Origin says what started the run: exec, retry, a job, get VIEW.
 	Origin string `json:"origin,omitempty"`
+	// View names the view whose commands ByPlatform holds, when the run
+	// answers one (get facts): its outputs are read through the view.
+	View string `json:"view,omitempty"`
 }
 
 // Status is where a run stands.
