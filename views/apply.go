@@ -332,7 +332,7 @@ func (m *Mapping) eval(f Field, d Device, get func(string) any, ifs *interfaceNa
 	default:
 		val = normalize(f.Type, d.Platform, s, ifs)
 	}
-	if m.Admin != "" && f.Type == TypeStatus && adminDown(cellText(get(m.Admin))) {
+	if m.Admin != "" && f.Type == TypeStatus && adminDown(cellText(get(m.Admin)), m.AdminDown) {
 		val = "disabled"
 	}
 	if m.Text {

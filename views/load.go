@@ -481,6 +481,12 @@ func (p *parser) mapping(n *yaml.Node, path string) (*Mapping, error) {
 				return err
 			}
 			m.Admin = strings.ToLower(m.Admin)
+		case "admin_down":
+			list, err := p.strings(val, kp)
+			if err != nil {
+				return err
+			}
+			m.AdminDown = list
 		case "since", "at":
 			list, err := p.strings(val, kp)
 			if err != nil {
@@ -494,7 +500,7 @@ func (p *parser) mapping(n *yaml.Node, path string) (*Mapping, error) {
 		case "text":
 			return val.Decode(&m.Text)
 		default:
-			return p.errf(k, kp, "unknown key; a mapping has from, value, regex, map, unit, mask, admin, since, at and text")
+			return p.errf(k, kp, "unknown key; a mapping has from, value, regex, map, unit, mask, admin, admin_down, since, at and text")
 		}
 		return nil
 	})

@@ -325,11 +325,16 @@ func Status(s string) string {
 }
 
 // adminDown reports an administrative state that means the port was
-// shut down.
-func adminDown(s string) bool {
-	switch Status(s) {
-	case "down", "disabled":
+// shut down ("administratively down", "disabled", "shutdown"), or one of
+// the words a platform's admin column says it with (Junos: down).
+func adminDown(s string, words []string) bool {
+	if Status(s) == "disabled" {
 		return true
+	}
+	for _, w := range words {
+		if strings.EqualFold(strings.TrimSpace(s), w) {
+			return true
+		}
 	}
 	return false
 }

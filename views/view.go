@@ -89,6 +89,9 @@ type Mapping struct {
 	// Admin names a template field with the administrative state: a port
 	// shut down is disabled whatever its link says.
 	Admin string
+	// AdminDown are further words of the Admin field that mean shut
+	// down, where the platform's column says only up or down.
+	AdminDown []string
 	// Since and At are fields joined into two timestamps; the value is
 	// the seconds from Since to At (a boot time and the current time).
 	Since, At []string
