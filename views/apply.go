@@ -1,7 +1,6 @@
 package views
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -59,9 +58,19 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 	unparsed := map[[2]string][]string{}
 	var unparsedOrder [][2]string
 
+	rowSections := 0
 	var sections []*records.Set
 	if in.Records != nil {
 		sections = in.Records.Sections()
+	}
+	total := 0
+	for _, sec := range sections {
+		if !sec.IsOutputs() {
+			total += len(sec.Rows)
+		}
+	}
+	if !v.PerDevice {
+		rows = make([][]any, 0, total)
 	}
 	for _, sec := range sections {
 		if sec.IsOutputs() {
@@ -85,44 +94,58 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 		if command == "" && len(sec.Raw) > 0 {
 			command = sec.Raw[0].Command
 		}
-		col := make(map[string]int, len(sec.Columns))
+		g := &getter{col: make(map[string]int, len(sec.Columns))}
 		for i, c := range sec.Columns {
-			col[c] = i
+			g.col[c] = i
 		}
+		get := g.get
+		plans := map[string]*sourcePlan{}
+		sectionRows := 0
+		// One allocation for the section's cells.
+		var block []any
+		if !v.PerDevice {
+			block = make([]any, width*len(sec.Rows))
+		}
+		lastName, lastDev, lastOK := "", Device{}, false
 		for _, row := range sec.Rows {
-			name := records.Text(row[0])
-			d, ok := byName[name]
-			if !ok {
+			name, _ := row[0].(string)
+			if name != lastName || !lastOK {
+				lastName = records.Text(row[0])
+				lastDev, lastOK = byName[lastName]
+				name = lastName
+			}
+			if !lastOK {
 				continue
 			}
+			d := lastDev
 			pl := v.Platforms[d.Platform]
 			if pl == nil {
 				continue
 			}
-			si, src := pl.source(command)
-			if src == nil {
+			sp := plans[d.Platform]
+			if sp == nil {
+				sp = newSourcePlan(v, pl, command, g.col)
+				plans[d.Platform] = sp
+			}
+			if sp.src == nil {
 				continue
 			}
-			get := func(field string) any {
-				if i, ok := col[field]; ok && i < len(row) {
-					return row[i]
-				}
-				return nil
-			}
-			if !src.matches(get) {
+			g.row = row
+			if !sp.src.matches(get) {
 				continue
 			}
 			if !v.PerDevice {
-				cells := make([]any, width)
+				cells := block[:width:width]
+				block = block[width:]
 				cells[0] = name
-				for fi, f := range v.Fields {
-					if m := src.Fields[f.Name]; m != nil {
-						cells[fi+1] = m.eval(f, d, get, ifs)
-					}
+				for fi := range v.Fields {
+					cells[fi+1] = sp.value(fi, d, row, get, ifs)
 				}
 				rows = append(rows, cells)
+				sectionRows++
 				continue
 			}
+			si := sp.index
 			dr := perDevice[name]
 			if dr == nil {
 				dr = &devRow{cells: make([]any, width), from: make([]int, width), taken: map[int]bool{}}
@@ -133,12 +156,8 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 				continue
 			}
 			dr.taken[si] = true
-			for fi, f := range v.Fields {
-				m := src.Fields[f.Name]
-				if m == nil {
-					continue
-				}
-				val := m.eval(f, d, get, ifs)
+			for fi := range v.Fields {
+				val := sp.value(fi, d, row, get, ifs)
 				if val == nil {
 					continue
 				}
@@ -147,17 +166,38 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 				}
 			}
 		}
+		if sectionRows > 0 {
+			rowSections++
+		}
 	}
 	for _, dr := range perDevice {
 		rows = append(rows, dr.cells)
 	}
 	// Fields a platform does not map take their default (the vendor from
-	// the inventory).
-	for _, row := range rows {
-		d := byName[records.Text(row[0])]
-		for fi, f := range v.Fields {
-			if row[fi+1] == nil && f.Default != nil {
-				row[fi+1] = f.Default.eval(f, d, func(string) any { return nil }, ifs)
+	// the inventory): a device's own facts, so once per device.
+	var defaults []int
+	for fi, f := range v.Fields {
+		if f.Default != nil {
+			defaults = append(defaults, fi)
+		}
+	}
+	if len(defaults) > 0 {
+		none := func(string) any { return nil }
+		perDev := map[string][]any{}
+		for _, row := range rows {
+			name := records.Text(row[0])
+			vals, ok := perDev[name]
+			if !ok {
+				vals = make([]any, len(v.Fields))
+				for _, fi := range defaults {
+					vals[fi] = v.Fields[fi].Default.eval(v.Fields[fi], byName[name], none, ifs)
+				}
+				perDev[name] = vals
+			}
+			for _, fi := range defaults {
+				if row[fi+1] == nil {
+					row[fi+1] = vals[fi]
+				}
 			}
 		}
 	}
@@ -176,13 +216,18 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 			return false
 		})
 	}
-	slices.SortStableFunc(rows, func(a, b []any) int {
-		return cmp.Compare(order[records.Text(a[0])], order[records.Text(b[0])])
-	})
+	// One section's rows are in the run's device order already; several
+	// commands' rows are put back in it.
+	if rowSections > 1 || v.PerDevice {
+		rows = byDevice(rows, order)
+	}
 	out.Rows = rows
 	got := map[string]bool{}
+	last := ""
 	for _, row := range rows {
-		got[records.Text(row[0])] = true
+		if n := records.Text(row[0]); n != last {
+			got[n], last = true, n
+		}
 	}
 	for _, d := range in.Devices {
 		if v.Platforms[d.Platform] != nil && !got[d.Name] {
@@ -193,6 +238,130 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 		rep.Unparsed = append(rep.Unparsed, Unparsed{Platform: k[0], Command: k[1], Devices: unparsed[k]})
 	}
 	return out, rep
+}
+
+// byDevice puts rows in their devices' order, keeping each device's rows
+// in the order they came: a bucket per device rather than a sort, as an
+// ARP view over a fleet has hundreds of thousands of rows.
+func byDevice(rows [][]any, order map[string]int) [][]any {
+	at := make([]int, len(rows))
+	count := make([]int, len(order)+2)
+	last, i := "", 0
+	for k, r := range rows {
+		if n, _ := r[0].(string); n != last || k == 0 {
+			last = records.Text(r[0])
+			x, ok := order[last]
+			if !ok {
+				x = len(order)
+			}
+			i = x
+		}
+		at[k] = i
+		count[i+1]++
+	}
+	for k := 1; k < len(count); k++ {
+		count[k] += count[k-1]
+	}
+	out := make([][]any, len(rows))
+	for k, r := range rows {
+		out[count[at[k]]] = r
+		count[at[k]]++
+	}
+	return out
+}
+
+// getter reads a record's template fields by name.
+type getter struct {
+	col map[string]int
+	row []any
+}
+
+func (g *getter) get(field string) any {
+	if i, ok := g.col[field]; ok && i < len(g.row) {
+		return g.row[i]
+	}
+	return nil
+}
+
+// sourcePlan is how one command's table fills a view on one platform,
+// worked out once per table: a thousand ARP tables map their rows the
+// same way. A mapping whose value depends on one text alone (most do)
+// keeps what each text gave, as the same interface names, ages and
+// addresses recur from row to row and device to device.
+type sourcePlan struct {
+	src   *Source
+	index int
+	// fields are per view field: its mapping, the columns of its From,
+	// and the values already worked out by text, when it can keep them.
+	fields []fieldPlan
+	view   *View
+}
+
+type fieldPlan struct {
+	m     *Mapping
+	cols  []int
+	memo  map[string]any
+	plain bool
+}
+
+func newSourcePlan(v *View, pl *Platform, command string, col map[string]int) *sourcePlan {
+	si, src := pl.source(command)
+	sp := &sourcePlan{src: src, index: si, view: v, fields: make([]fieldPlan, len(v.Fields))}
+	if src == nil {
+		return sp
+	}
+	for fi, f := range v.Fields {
+		m := src.Fields[f.Name]
+		if m == nil {
+			continue
+		}
+		fp := fieldPlan{m: m, plain: m.Since == nil && m.Mask == "" && m.Admin == ""}
+		for _, name := range m.From {
+			if strings.HasPrefix(name, "$") {
+				fp.plain = false
+				break
+			}
+			i, ok := col[name]
+			if !ok {
+				i = -1
+			}
+			fp.cols = append(fp.cols, i)
+		}
+		if fp.plain {
+			fp.memo = map[string]any{}
+		}
+		sp.fields[fi] = fp
+	}
+	return sp
+}
+
+// value fills view field fi from a row.
+func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, ifs *interfaceNames) any {
+	fp := &sp.fields[fi]
+	if fp.m == nil {
+		return nil
+	}
+	if !fp.plain {
+		return fp.m.eval(sp.view.Fields[fi], d, get, ifs)
+	}
+	s := ""
+	for _, i := range fp.cols {
+		if i < 0 || i >= len(row) {
+			continue
+		}
+		if v := cellText(row[i]); !blank(v) {
+			s = v
+			break
+		}
+	}
+	if v, ok := fp.memo[s]; ok {
+		return v
+	}
+	val := fp.m.eval(sp.view.Fields[fi], d, func(string) any { return s }, ifs)
+	if len(fp.memo) < 1<<16 {
+		fp.memo[s] = val
+	}
+	return val
 }
 
 // source finds the platform's entry for a command, and its index.

@@ -20,7 +20,7 @@ import (
 // labRun asks every device of a lab for a view's commands over SSH and
 // parses the outputs as a run does (the one parse path, one table per
 // command with a device column), so the view reads what it reads in vc.
-func labRun(t *testing.T, l *lab.Lab, lib *templates.Library, cmds map[string][]string) views.Input {
+func labRun(t testing.TB, l *lab.Lab, lib *templates.Library, cmds map[string][]string) views.Input {
 	t.Helper()
 	var in views.Input
 	type table struct {
@@ -78,7 +78,7 @@ func labRun(t *testing.T, l *lab.Lab, lib *templates.Library, cmds map[string][]
 	return in
 }
 
-func labExec(t *testing.T, d lab.Device, cmd string) string {
+func labExec(t testing.TB, d lab.Device, cmd string) string {
 	t.Helper()
 	addr := net.JoinHostPort(d.Address, strconv.Itoa(d.Port))
 	cfg := &ssh.ClientConfig{User: "admin", Auth: []ssh.AuthMethod{ssh.Password("admin")},
@@ -101,7 +101,7 @@ func labExec(t *testing.T, d lab.Device, cmd string) string {
 	return strings.ReplaceAll(out.String(), "\r\n", "\n")
 }
 
-func startLab(t *testing.T, n int) *lab.Lab {
+func startLab(t testing.TB, n int) *lab.Lab {
 	t.Helper()
 	o := lab.DefaultOptions()
 	o.Devices, o.Port, o.Seed = n, 0, 3

@@ -113,6 +113,9 @@ func normalize(t Type, platform, s string, ifs *interfaceNames) any {
 // aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb-ccdd-eeff, aabbccddeeff) and
 // writes it as aa:bb:cc:dd:ee:ff.
 func MAC(s string) (string, bool) {
+	if len(s) == 17 && s[2] == ':' && s == strings.ToLower(s) && strings.Count(s, ":") == 5 {
+		return s, true
+	}
 	hex := make([]byte, 0, 12)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -141,6 +144,13 @@ func MAC(s string) (string, bool) {
 
 // IP reads an address, with or without a prefix length.
 func IP(s string) (string, bool) {
+	// An IPv4 address as devices print it is already in its one form
+	// (netip refuses leading zeros): keep the text.
+	if !strings.ContainsAny(s, "/:") {
+		if a, err := netip.ParseAddr(s); err == nil && a.Is4() {
+			return s, true
+		}
+	}
 	if p, err := netip.ParsePrefix(s); err == nil {
 		return p.Addr().String(), true
 	}
