@@ -31,13 +31,14 @@ lint: ## gofmt, go vet and staticcheck
 	@command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
 
-bench: build ## benchmarks: inventory at 100,000 devices, TextFSM vs Python, fan-out vs Netmiko
+bench: build ## benchmarks: inventory at 100,000 devices, TextFSM vs Python, fan-out vs Netmiko, views vs exec
 	$(GO) test -run '^$$' -bench 'Import|Select' -benchmem -benchtime 3x ./console/
 	./scripts/bench-inventory.sh $(BIN)
 	$(GO) test -run '^$$' -bench . -benchmem ./templates/
 	$(GO) run ./templates/bench
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./lab/
 	./scripts/bench-fanout.sh $(BIN) 1000
+	./scripts/bench-views.sh $(BIN) 1000
 
 demo: build ## build vc and run the demo script end to end
 	./scripts/demo.sh $(BIN) $(DEMO_HOME)
