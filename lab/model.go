@@ -175,9 +175,6 @@ func (m *model) buildSwitch(r *rand.Rand, f *fabric, seed int64, d Device) {
 	m.applyTouches()
 }
 
-// hostIndex is a small number that differs between devices.
-func (m *model) hostIndex() int { return int(m.net) % 40 }
-
 // buildServer lays out a Linux host: loopback, a management NIC and two
 // data NICs, and a few dozen neighbours on the management network. Its
 // first data NIC is attached to a switch of its site (fabric.go), in that
