@@ -196,7 +196,7 @@ func runRetry(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		}
 		return nil, nil
 	}
-	res, err := e.execute(ctx, spec, c.Bool("json"))
+	res, err := e.executeAgain(ctx, spec, c.Bool("json"))
 	if res == nil || len(c.Stages) > 0 {
 		return res, err
 	}
@@ -286,6 +286,23 @@ func (e *Env) runDeps(raw bool) (run.Deps, error) {
 // records come back even when devices failed or the run was interrupted,
 // so the stages typed with it apply to what finished.
 func (e *Env) execute(ctx context.Context, spec run.Spec, asJSON bool) (*records.Set, error) {
+	res, err := e.executeSpec(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	set := res.Records
+	if asJSON {
+		set.Format = "json"
+	}
+	return set, e.runOutcome(ctx, res.Run)
+}
+
+// executeSpec is the one way a command runs a spec: with a progress bar
+// and the session's history recorder, saying on stderr how it went
+// (warnings, templates, the summary and the failures). The run becomes
+// the session's last, for failures and retry. exec, get and locate all
+// come here; what they make of the result is theirs.
+func (e *Env) executeSpec(ctx context.Context, spec run.Spec) (*run.Result, error) {
 	deps, err := e.runDeps(spec.Raw)
 	if err != nil {
 		return nil, err
@@ -326,21 +343,24 @@ func (e *Env) execute(ctx context.Context, spec run.Spec, asJSON bool) (*records
 	// the records (and their raw outputs) are the result's to keep.
 	e.lastRun = r.WithoutOutputs()
 	e.summarise(r)
-	set := res.Records
-	if asJSON {
-		set.Format = "json"
-	}
+	return res, nil
+}
+
+// runOutcome is what a finished run says to the exit status: the
+// context's error when it was interrupted, else whether some or all of
+// its devices failed.
+func (e *Env) runOutcome(ctx context.Context, r *run.Run) error {
 	if err := ctx.Err(); err != nil {
-		return set, err
+		return err
 	}
 	failed := len(r.Failed())
 	switch {
 	case failed == 0:
-		return set, nil
+		return nil
 	case failed == len(r.Devices):
-		return set, &exitError{code: ExitAllFailed, err: fmt.Errorf("every device failed (%d)", failed)}
+		return &exitError{code: ExitAllFailed, err: fmt.Errorf("every device failed (%d)", failed)}
 	default:
-		return set, &exitError{code: ExitPartial, err: fmt.Errorf("%d of %d devices failed; retry runs them again", failed, len(r.Devices))}
+		return &exitError{code: ExitPartial, err: fmt.Errorf("%d of %d devices failed; retry runs them again", failed, len(r.Devices))}
 	}
 }
 

@@ -27,14 +27,20 @@ type captureBatch struct {
 	stored []capture.Stored
 }
 
-// TypeFor is the capture type of a command in a run: the run's own when
-// it has one (a job's), else the command's name; a run of several
-// commands with a type of its own keeps each as TYPE.COMMAND.
-func TypeFor(spec run.Spec, command string) string {
+// TypeFor is the capture type of a command a device of a platform ran:
+// the run's own type when it has one (a job's, a view's), else the
+// command's name; a device that ran several commands under a type of the
+// run's keeps each as TYPE.COMMAND (a view asks Junos three things for
+// its facts, IOS one).
+func TypeFor(spec run.Spec, platform, command string) string {
+	cmds := spec.Commands
+	if pc, ok := spec.ByPlatform[platform]; ok {
+		cmds = pc
+	}
 	switch {
 	case spec.CaptureType == "":
 		return capture.TypeOf(command)
-	case len(spec.Commands) > 1:
+	case len(cmds) > 1:
 		return spec.CaptureType + "." + capture.TypeOf(command)
 	}
 	return spec.CaptureType
@@ -55,7 +61,7 @@ func (c *Captures) Prepare(r *run.Run) Batch {
 			if o.Failed != "" || (o.Invalid && !spec.ForceSave) {
 				continue
 			}
-			items = append(items, capture.Item{Device: d.Name, Platform: d.Platform, Type: TypeFor(spec, o.Command),
+			items = append(items, capture.Item{Device: d.Name, Platform: d.Platform, Type: TypeFor(spec, d.Platform, o.Command),
 				Command: o.Command, Text: o.Text, Run: r.ID, Time: r.End, Scrub: spec.Scrub, Forced: o.Invalid})
 			b.at = append(b.at, [2]int{di, oi})
 		}

@@ -16,6 +16,8 @@ var eosCommands = append(append(ciscoSessionCommands(), enableCommands()...),
 	command{words: "show interfaces status", data: true, run: static("eosInterfacesStatus", eosInterfacesStatus)},
 	command{words: "show ip interface brief", data: true, run: static("eosIPInterfaceBrief", eosIPInterfaceBrief)},
 	command{words: "show lldp neighbors", data: true, run: static("eosLLDP", eosLLDP)},
+	command{words: "show lldp neighbors detail", data: true, run: static("eosLLDPDetail", eosLLDPDetail)},
+	command{words: "show hostname", run: show(eosHostname)},
 	command{words: "show running-config", priv: true, data: true, run: static("eosRunningConfig", eosRunningConfig)},
 )
 
@@ -190,5 +192,29 @@ func eosRunningConfig(m *model, _ time.Time) string {
 	w("   no shutdown")
 	w("!")
 	w("end")
+	return b.String()
+}
+
+func eosHostname(m *model, _ time.Time) string {
+	return lines("Hostname: "+m.host, "FQDN:     "+m.host+".lab.example")
+}
+
+func eosLLDPDetail(m *model, _ time.Time) string {
+	var b strings.Builder
+	for _, n := range m.nbrs {
+		f := &m.ifaces[n.local]
+		fmt.Fprintf(&b, "Interface %s detected 1 LLDP neighbors:\n\n", f.name)
+		fmt.Fprintf(&b, "  Neighbor %s/\"%s\", age 12 seconds\n", n.chassis.dotted(), n.port)
+		b.WriteString("  Discovered 2 days, 3:04:05 ago; Last changed 2 days, 3:04:05 ago\n")
+		b.WriteString("  - Chassis ID type: MAC address (4)\n")
+		fmt.Fprintf(&b, "    Chassis ID     : %s\n", n.chassis.dotted())
+		b.WriteString("  - Port ID type: Interface name (5)\n")
+		fmt.Fprintf(&b, "    Port ID        : \"%s\"\n", n.port)
+		b.WriteString("  - Time To Live: 120 seconds\n")
+		fmt.Fprintf(&b, "  - Port Description: \"%s\"\n", n.portDesc)
+		fmt.Fprintf(&b, "  - System Name: \"%s\"\n", n.name)
+		fmt.Fprintf(&b, "  - System Description: \"%s\"\n", n.descr)
+		b.WriteString("  - System Capabilities : Bridge, Router\n    Enabled Capabilities: Bridge, Router\n\n")
+	}
 	return b.String()
 }

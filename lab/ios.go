@@ -17,6 +17,8 @@ var iosCommands = append(append(ciscoSessionCommands(), enableCommands()...),
 	command{words: "show interfaces status", data: true, run: static("iosInterfacesStatus", iosInterfacesStatus)},
 	command{words: "show ip interface brief", data: true, run: static("iosIPInterfaceBrief", iosIPInterfaceBrief)},
 	command{words: "show lldp neighbors", data: true, run: static("iosLLDP", iosLLDP)},
+	command{words: "show lldp neighbors detail", data: true, run: static("iosLLDPDetail", iosLLDPDetail)},
+	command{words: "show ip interface", data: true, run: static("iosIPInterface", iosIPInterface)},
 	command{words: "show running-config", priv: true, data: true, run: show(iosRunningConfig)},
 )
 
@@ -251,4 +253,78 @@ func iosConfigBody(m *model) string {
 func netmask(bits int) string {
 	m := uint32(0xffffffff) << (32 - bits)
 	return fmt.Sprintf("%d.%d.%d.%d", m>>24, m>>16&0xff, m>>8&0xff, m&0xff)
+}
+
+func iosLLDPDetail(m *model, _ time.Time) string {
+	var b strings.Builder
+	for _, n := range m.nbrs {
+		b.WriteString("------------------------------------------------\n")
+		fmt.Fprintf(&b, "Local Intf: %s\n", m.ifaces[n.local].short)
+		fmt.Fprintf(&b, "Chassis id: %s\n", n.chassis.dotted())
+		fmt.Fprintf(&b, "Port id: %s\n", n.port)
+		fmt.Fprintf(&b, "Port Description: %s\n", n.portDesc)
+		fmt.Fprintf(&b, "System Name: %s\n\n", n.name)
+		fmt.Fprintf(&b, "System Description: \n%s\n\n", n.descr)
+		b.WriteString("Time remaining: 101 seconds\n")
+		fmt.Fprintf(&b, "System Capabilities: %s\nEnabled Capabilities: %s\n", n.caps, n.caps)
+		b.WriteString("Management Addresses - not advertised\n")
+		b.WriteString("Auto Negotiation - not supported\n")
+		b.WriteString("Physical media capabilities - not advertised\n")
+		b.WriteString("Media Attachment Unit type - not advertised\n")
+		b.WriteString("Vlan ID: - not advertised\n\n")
+	}
+	fmt.Fprintf(&b, "\nTotal entries displayed: %d\n", len(m.nbrs))
+	return b.String()
+}
+
+// iosIPInterface is show ip interface: a block per interface, the
+// switch ports saying they do no IP.
+func iosIPInterface(m *model, _ time.Time) string {
+	var b strings.Builder
+	for i := range m.ifaces {
+		f := &m.ifaces[i]
+		status, proto := "up", "up"
+		switch f.status {
+		case "notconnect":
+			status, proto = "down", "down"
+		case "disabled":
+			status, proto = "administratively down", "down"
+		}
+		fmt.Fprintf(&b, "%s is %s, line protocol is %s\n", f.name, status, proto)
+		if !f.ip.IsValid() {
+			b.WriteString("  Internet protocol processing disabled\n")
+			continue
+		}
+		fmt.Fprintf(&b, "  Internet address is %s\n", f.ip)
+		b.WriteString("  Broadcast address is 255.255.255.255\n")
+		b.WriteString("  Address determined by non-volatile memory\n")
+		b.WriteString("  MTU is 1500 bytes\n")
+		b.WriteString("  Helper address is not set\n")
+		b.WriteString("  Directed broadcast forwarding is disabled\n")
+		b.WriteString("  Outgoing Common access list is not set \n")
+		b.WriteString("  Outgoing access list is not set\n")
+		b.WriteString("  Inbound Common access list is not set \n")
+		b.WriteString("  Inbound  access list is not set\n")
+		b.WriteString("  Proxy ARP is enabled\n")
+		b.WriteString("  Local Proxy ARP is disabled\n")
+		b.WriteString("  Security level is default\n")
+		b.WriteString("  Split horizon is enabled\n")
+		b.WriteString("  ICMP redirects are always sent\n")
+		b.WriteString("  ICMP unreachables are always sent\n")
+		b.WriteString("  ICMP mask replies are never sent\n")
+		b.WriteString("  IP fast switching is enabled\n")
+		b.WriteString("  IP CEF switching is enabled\n")
+		b.WriteString("  IP multicast fast switching is enabled\n")
+		b.WriteString("  Router Discovery is disabled\n")
+		b.WriteString("  IP output packet accounting is disabled\n")
+		b.WriteString("  IP access violation accounting is disabled\n")
+		b.WriteString("  TCP/IP header compression is disabled\n")
+		b.WriteString("  RTP/IP header compression is disabled\n")
+		b.WriteString("  Probe proxy name replies are disabled\n")
+		b.WriteString("  Policy routing is disabled\n")
+		b.WriteString("  Network address translation is disabled\n")
+		b.WriteString("  BGP Policy Mapping is disabled\n")
+		b.WriteString("  Input features: MCI Check\n")
+	}
+	return b.String()
 }

@@ -22,6 +22,8 @@ var junosCommands = []command{
 	{words: "show ethernet-switching table", data: true, run: static("junosSwitchingTable", junosSwitchingTable)},
 	{words: "show interfaces terse", data: true, run: static("junosInterfacesTerse", junosInterfacesTerse)},
 	{words: "show lldp neighbors", data: true, run: static("junosLLDP", junosLLDP)},
+	{words: "show chassis hardware", data: true, run: static("junosChassisHardware", junosChassisHardware)},
+	{words: "show interfaces", data: true, run: static("junosInterfaces", junosInterfaces)},
 	{words: "show configuration", data: true, run: static("junosConfiguration", junosConfiguration)},
 }
 
@@ -241,5 +243,79 @@ func junosConfiguration(m *model, _ time.Time) string {
 		w("    }")
 	}
 	w("}")
+	return b.String()
+}
+
+func junosChassisHardware(m *model, _ time.Time) string {
+	model := strings.ToUpper(m.hw)
+	return lines(
+		"Hardware inventory:",
+		"Item             Version  Part number  Serial number     Description",
+		fmt.Sprintf("%-16s %-8s %-12s %-17s %s", "Chassis", "", "", m.serial, model),
+		fmt.Sprintf("%-16s %-8s %-12s %-17s %s", "Routing Engine 0", "REV 10", "650-044931", "PE"+m.serial[2:], model),
+		fmt.Sprintf("%-16s %-8s %-12s %-17s %s", "FPC 0", "REV 10", "650-044931", "PE"+m.serial[2:], model),
+		fmt.Sprintf("  %-14s %-8s %-12s %-17s %s", "CPU", "BUILTIN", "BUILTIN", "", "FPC CPU"),
+		fmt.Sprintf("  %-14s %-8s %-12s %-17s %s", "PIC 0", "REV 10", "BUILTIN", "PE"+m.serial[2:], "48x10/100/1000 Base-T"),
+		fmt.Sprintf("%-16s %-8s %-12s %-17s %s", "Power Supply 0", "REV 01", "740-046873", "1EDE"+m.serial[2:], "JPSU-350-AC-AFO-A"),
+		fmt.Sprintf("%-16s %-8s %-12s %-17s %s", "Fan Tray 0", "", "", "", "Fan Module, Airflow Out (AFO)"),
+	)
+}
+
+// junosInterfaces is show interfaces: a block per physical interface,
+// with its logical unit.
+func junosInterfaces(m *model, _ time.Time) string {
+	var b strings.Builder
+	for i := range m.ifaces {
+		f := &m.ifaces[i]
+		if f.kind == ifSVI {
+			continue
+		}
+		admin, link := "Enabled", "Up"
+		switch f.status {
+		case "notconnect":
+			link = "Down"
+		case "disabled":
+			admin, link = "Administratively down", "Down"
+		}
+		fmt.Fprintf(&b, "Physical interface: %s, %s, Physical link is %s\n", f.name, admin, link)
+		fmt.Fprintf(&b, "  Interface index: %d, SNMP ifIndex: %d\n", 128+i, 500+i)
+		if f.desc != "" {
+			fmt.Fprintf(&b, "  Description: %s\n", f.desc)
+		}
+		if f.kind == ifLoopback {
+			b.WriteString("  Type: Loopback, MTU: Unlimited\n")
+		} else {
+			speed := fmt.Sprintf("%dmbps", f.speed)
+			if f.speed >= 1000 {
+				speed = fmt.Sprintf("%dGbps", f.speed/1000)
+			}
+			duplex := "Full-Duplex"
+			if !f.up() {
+				speed, duplex = "Auto", "Auto"
+			}
+			fmt.Fprintf(&b, "  Link-level type: Ethernet, MTU: 1514, Speed: %s, Duplex: %s, BPDU Error: None, Loop Detect PDU Error: None, MAC-REWRITE Error: None, Loopback: Disabled, Source filtering: Disabled, Flow control: Disabled, Auto-negotiation: Enabled, Remote fault: Online\n", speed, duplex)
+		}
+		b.WriteString("  Device flags   : Present Running\n")
+		b.WriteString("  Interface flags: SNMP-Traps Internal: 0x4000\n")
+		b.WriteString("  Link flags     : None\n")
+		if f.kind != ifLoopback {
+			b.WriteString("  CoS queues     : 12 supported, 12 maximum usable queues\n")
+			fmt.Fprintf(&b, "  Current address: %s, Hardware address: %s\n", f.mac.colon(), f.mac.colon())
+		}
+		b.WriteString("  Last flapped   : Never\n")
+		b.WriteString("  Input rate     : 0 bps (0 pps)\n")
+		b.WriteString("  Output rate    : 0 bps (0 pps)\n\n")
+		fmt.Fprintf(&b, "  Logical interface %s.0 (Index %d) (SNMP ifIndex %d)\n", f.name, 600+i, 700+i)
+		fmt.Fprintf(&b, "    Flags: %s SNMP-Traps 0x0 Encapsulation: ENET2\n", link)
+		b.WriteString("    Input packets : 0\n")
+		b.WriteString("    Output packets: 0\n")
+		if f.ip.IsValid() {
+			b.WriteString("    Protocol inet, MTU: 1500\n")
+			fmt.Fprintf(&b, "      Addresses, Flags: Is-Preferred Is-Primary\n        Destination: %s, Local: %s\n", f.ip.Masked(), f.ip.Addr())
+		} else {
+			b.WriteString("    Protocol eth-switch, MTU: 1514\n")
+		}
+		b.WriteString("\n")
+	}
 	return b.String()
 }

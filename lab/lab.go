@@ -18,6 +18,9 @@ type Lab struct {
 	state   *touchState
 	started time.Time
 
+	// fabric wires the devices to each other.
+	fabric *fabric
+
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup // accept loops, connections, their helpers
 	closeOnce sync.Once
@@ -54,6 +57,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		dev.Port = ln.Addr().(*net.TCPAddr).Port
 		l.devs = append(l.devs, &device{Device: dev, plat: platformByName(dev.Platform), lab: l, ln: ln})
 	}
+	l.fabric = layFabric(l.Devices())
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	l.cancel = cancel
 	for _, d := range l.devs {

@@ -20,6 +20,8 @@ var linuxCommands = []command{
 	{words: "ip <rest>", data: true, run: linuxIP},
 	{words: "arp <rest>", data: true, run: static("linuxARP", linuxARP)},
 	{words: "cat /etc/os-release", run: func(*shell, []string) string { return osRelease }},
+	{words: "cat /proc/uptime", run: show(linuxProcUptime)},
+	{words: "hostnamectl", run: show(linuxHostnamectl)},
 	{words: "echo <rest>", run: linuxEcho},
 	{words: "printf <rest>", runStatus: linuxPrintf},
 	// What scripts and clients send to tame a shell: harmless and silent.
@@ -78,6 +80,13 @@ func linuxIP(s *shell, args []string) string {
 	if len(args) == 0 {
 		return "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"
 	}
+	// Options before the object: -s (statistics) adds the neighbours'
+	// timers.
+	stats := false
+	for len(args) > 1 && strings.HasPrefix(args[0], "-") {
+		stats = stats || args[0] == "-s" || args[0] == "-stats" || args[0] == "-statistics"
+		args = args[1:]
+	}
 	obj := args[0]
 	switch {
 	case strings.HasPrefix("address", obj):
@@ -86,6 +95,13 @@ func linuxIP(s *shell, args []string) string {
 		var b strings.Builder
 		m := s.model()
 		for _, a := range m.arps {
+			if stats {
+				// used/confirmed/updated, in seconds: the lab's ages are
+				// minutes.
+				secs := a.age*60 + 7
+				fmt.Fprintf(&b, "%s dev %s lladdr %s ref 1 used %d/%d/%d probes 1 REACHABLE\n", a.ip, m.ifaces[a.port].name, a.mac.colon(), secs/2, secs, secs)
+				continue
+			}
 			fmt.Fprintf(&b, "%s dev %s lladdr %s REACHABLE\n", a.ip, m.ifaces[a.port].name, a.mac.colon())
 		}
 		return b.String()
@@ -120,4 +136,28 @@ func linuxARP(m *model, _ time.Time) string {
 		fmt.Fprintf(&b, "? (%s) at %s [ether] on %s\n", a.ip, a.mac.colon(), m.ifaces[a.port].name)
 	}
 	return b.String()
+}
+
+func linuxProcUptime(m *model, now time.Time) string {
+	up := m.uptime(now).Seconds()
+	return fmt.Sprintf("%.2f %.2f\n", up, up*1.9)
+}
+
+// linuxHostnamectl is what systemd's hostnamectl says of a KVM guest.
+func linuxHostnamectl(m *model, _ time.Time) string {
+	return lines(
+		" Static hostname: "+m.host,
+		"       Icon name: computer-vm",
+		"         Chassis: vm",
+		fmt.Sprintf("      Machine ID: %032x", m.baseMAC[3:]),
+		fmt.Sprintf("         Boot ID: %032x", m.baseMAC[2:]),
+		"  Virtualization: kvm",
+		"Operating System: Debian GNU/Linux 12 (bookworm)",
+		"          Kernel: Linux "+m.version,
+		"    Architecture: x86-64",
+		" Hardware Vendor: QEMU",
+		"  Hardware Model: Standard PC _Q35 + ICH9, 2009_",
+		" Hardware Serial: "+m.serial,
+		"Firmware Version: 1.16.2-debian-1.16.2-1",
+	)
 }

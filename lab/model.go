@@ -67,10 +67,13 @@ type arpEntry struct {
 }
 
 type neighbor struct {
-	local int // index in ifaces
-	name  string
-	port  string
-	caps  string // LLDP capability letters, e.g. "B,R"
+	local    int // index in ifaces
+	name     string
+	port     string
+	portDesc string
+	caps     string // LLDP capability letters, e.g. "B,R"
+	chassis  hwAddr
+	descr    string // the neighbour's system description
 }
 
 // hwAddr is a MAC address with the notations devices print.
@@ -106,25 +109,39 @@ func deviceRand(seed int64, name, purpose string) *rand.Rand {
 	return rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
 }
 
+// identity is what a device is: drawn from the seed and its name alone,
+// so a neighbour can describe it without building its model.
+type identity struct {
+	serial, hw, version string
+	r                   *rand.Rand // the rest of the device's "model" stream
+}
+
+func identityOf(seed int64, name string, p *platform) identity {
+	r := deviceRand(seed, name, "model")
+	id := identity{r: r}
+	id.serial = fmt.Sprintf("%s%04d%c%c%c%c", serialPrefix[p.name], r.IntN(10000), 'A'+r.IntN(26), 'A'+r.IntN(26), '0'+r.IntN(10), 'A'+r.IntN(26))
+	hws := hardware[p.name]
+	id.hw = hws[r.IntN(len(hws))]
+	vers := versions[p.name]
+	id.version = vers[r.IntN(len(vers))]
+	return id
+}
+
 // buildModel derives the state of device d.
 func buildModel(d *device, rev revisions) *model {
-	r := deviceRand(d.lab.opts.Seed, d.Name, "model")
+	seed := d.lab.opts.Seed
 	p := d.plat
-	m := &model{host: d.Name, site: d.Site, plat: p, user: d.lab.opts.User, rev: rev}
-	oui := vendorOUI[p.vendor]
-	m.baseMAC = hwAddr{oui[0], oui[1], oui[2], byte(r.IntN(256)), byte(r.IntN(256)), byte(r.IntN(256)) &^ 0x3f}
-	m.serial = fmt.Sprintf("%s%04d%c%c%c%c", serialPrefix[p.name], r.IntN(10000), 'A'+r.IntN(26), 'A'+r.IntN(26), '0'+r.IntN(10), 'A'+r.IntN(26))
-	hws := hardware[p.name]
-	m.hw = hws[r.IntN(len(hws))]
-	vers := versions[p.name]
-	m.version = vers[r.IntN(len(vers))]
+	id := identityOf(seed, d.Name, p)
+	r := id.r
+	m := &model{host: d.Name, site: d.Site, plat: p, user: d.lab.opts.User, rev: rev,
+		serial: id.serial, hw: id.hw, version: id.version, baseMAC: baseMAC(seed, d.Name, p.vendor)}
 	m.boot = d.lab.started.Add(-time.Duration(1+r.IntN(900))*24*time.Hour - time.Duration(r.IntN(24*60))*time.Minute)
 	m.net = byte(1 + r.IntN(250))
 	if p.host {
-		m.buildServer(r)
+		m.buildServer(r, d.lab.fabric, seed)
 		return m
 	}
-	m.buildSwitch(r)
+	m.buildSwitch(r, d.lab.fabric, seed, d.Device)
 	return m
 }
 
@@ -144,96 +161,31 @@ func (m *model) add(i iface) int {
 	return len(m.ifaces) - 1
 }
 
-// buildSwitch lays out a network device: 48 access ports over a handful of
-// VLANs, four uplinks to spines, an SVI per VLAN with hundreds of hosts in
-// ARP, a loopback and a management port.
-func (m *model) buildSwitch(r *rand.Rand) {
+// buildSwitch lays out a network device: a management port and a
+// loopback of its own, then what the fabric gives it (fabric.go): 48
+// access ports over its pod's VLANs, four uplinks to the other members of
+// its pod, a VLAN interface in each, and the pod's hosts in its tables.
+func (m *model) buildSwitch(r *rand.Rand, f *fabric, seed int64, d Device) {
 	p := m.plat
-	nv := 4 + r.IntN(5)
-	for k := range nv {
-		m.vlans = append(m.vlans, 100+10*k)
-	}
 	m.add(iface{name: p.mgmtName, short: p.mgmtName, kind: ifMgmt, status: "connected", speed: 1000,
 		ip: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, m.net, byte(10 + r.IntN(200))}), 24), mac: m.mac(0)})
 	m.add(iface{name: p.loopName, short: p.loopName, kind: ifLoopback, status: "connected",
 		ip: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 255, m.net, byte(1 + r.IntN(254))}), 32)})
-	var byVLAN = map[int][]int{}
-	for k := range 48 {
-		status := "connected"
-		switch x := r.IntN(10); {
-		case x < 2:
-			status = "notconnect"
-		case x < 3:
-			status = "disabled"
-		}
-		vlan := m.vlans[r.IntN(nv)]
-		desc := ""
-		if status == "connected" && r.IntN(3) > 0 {
-			desc = fmt.Sprintf("host-%s-%03d", m.site, 1+r.IntN(999))
-		}
-		i := m.add(iface{
-			name: fmt.Sprintf(p.portName, p.portBase+k), short: fmt.Sprintf(p.portShort, p.portBase+k),
-			kind: ifAccess, desc: desc, status: status, vlan: vlan, speed: []int{1000, 1000, 1000, 100}[r.IntN(4)], mac: m.mac(1 + k),
-		})
-		if status == "connected" {
-			byVLAN[vlan] = append(byVLAN[vlan], i)
-		}
-	}
-	var uplinks []int
-	for k := range 4 {
-		spine := fmt.Sprintf("%s-spine-%03d", m.site, 1+k)
-		uplinks = append(uplinks, m.add(iface{
-			name: fmt.Sprintf(p.uplinkName, p.uplinkBase+k), short: fmt.Sprintf(p.uplinkShort, p.uplinkBase+k),
-			kind: ifUplink, desc: "uplink to " + spine, status: "connected", speed: 10000, mac: m.mac(49 + k),
-		}))
-		m.nbrs = append(m.nbrs, neighbor{local: uplinks[k], name: spine, port: fmt.Sprintf(p.uplinkName, p.uplinkBase+8+m.hostIndex()), caps: "B,R"})
-	}
-	svis := map[int]int{}
-	for k, v := range m.vlans {
-		svis[v] = m.add(iface{
-			name: fmt.Sprintf(p.sviName, v), short: fmt.Sprintf(p.sviShort, v), kind: ifSVI, status: "connected", vlan: v,
-			ip: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, m.net, byte(v), 1}), 24), mac: m.mac(60 + k),
-			desc: fmt.Sprintf("users-%d", v),
-		})
-	}
-	n := 200 + r.IntN(201)
-	used := map[netip.Addr]bool{}
-	for len(m.arps) < n {
-		v := m.vlans[r.IntN(nv)]
-		ip := netip.AddrFrom4([4]byte{10, m.net, byte(v), byte(2 + r.IntN(253))})
-		if used[ip] {
-			continue
-		}
-		used[ip] = true
-		port := uplinks[r.IntN(len(uplinks))]
-		if ports := byVLAN[v]; len(ports) > 0 && r.IntN(4) > 0 {
-			port = ports[r.IntN(len(ports))]
-		}
-		o := hostOUIs[r.IntN(len(hostOUIs))]
-		m.arps = append(m.arps, arpEntry{ip: ip, mac: hwAddr{o[0], o[1], o[2], byte(r.IntN(256)), byte(r.IntN(256)), byte(r.IntN(256))},
-			svi: svis[v], port: port, age: r.IntN(240)})
-	}
-	for k := 0; k < 48 && len(m.nbrs) < 10; k++ {
-		i := 2 + k
-		if m.ifaces[i].up() && r.IntN(3) == 0 {
-			m.nbrs = append(m.nbrs, neighbor{local: i, name: fmt.Sprintf("%s-server-%03d", m.site, 1+r.IntN(300)), port: "eth0", caps: "S"})
-		}
-	}
+	m.wire(r, seed, f, d)
 	m.applyTouches()
 }
 
-// hostIndex is a small number that differs between devices, used for the
-// spine port facing this device.
-func (m *model) hostIndex() int { return int(m.net) % 40 }
-
 // buildServer lays out a Linux host: loopback, a management NIC and two
-// data NICs, and a few dozen neighbours.
-func (m *model) buildServer(r *rand.Rand) {
+// data NICs, and a few dozen neighbours on the management network. Its
+// first data NIC is attached to a switch of its site (fabric.go), in that
+// VLAN's subnet, with the switch as its gateway.
+func (m *model) buildServer(r *rand.Rand, f *fabric, seed int64) {
 	m.add(iface{name: "lo", short: "lo", kind: ifLoopback, status: "connected", ip: netip.MustParsePrefix("127.0.0.1/8")})
 	eth0 := m.add(iface{name: "eth0", short: "eth0", kind: ifMgmt, status: "connected", speed: 10000, mac: m.mac(0),
 		ip: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, m.net, byte(10 + r.IntN(200))}), 24)})
+	var data [2]int
 	for k := range 2 {
-		m.add(iface{name: fmt.Sprintf("ens%d", 3+k), short: fmt.Sprintf("ens%d", 3+k), kind: ifAccess, status: "connected", speed: 25000, mac: m.mac(1 + k),
+		data[k] = m.add(iface{name: fmt.Sprintf("ens%d", 3+k), short: fmt.Sprintf("ens%d", 3+k), kind: ifAccess, status: "connected", speed: 25000, mac: m.mac(1 + k),
 			ip: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, m.net, byte(100 + 10*k), byte(10 + r.IntN(200))}), 24)})
 	}
 	n := 20 + r.IntN(40)
@@ -246,7 +198,23 @@ func (m *model) buildServer(r *rand.Rand) {
 		used[host] = true
 		o := hostOUIs[r.IntN(len(hostOUIs))]
 		m.arps = append(m.arps, arpEntry{ip: netip.AddrFrom4([4]byte{10, 0, m.net, host}),
-			mac: hwAddr{o[0], o[1], o[2], byte(r.IntN(256)), byte(r.IntN(256)), byte(r.IntN(256))}, svi: eth0, port: eth0})
+			mac: hwAddr{o[0], o[1], o[2], byte(r.IntN(256)), byte(r.IntN(256)), byte(r.IntN(256))}, svi: eth0, port: eth0, age: r.IntN(20)})
+	}
+	s, ok := f.servers[m.host]
+	if !ok {
+		return
+	}
+	// Where the fabric attached it: the address the switch's tables give
+	// it, and the switch as its gateway.
+	vlans := podVLANs(seed, s.pod)
+	for _, h := range homed(seed, f, s.pod, s.member, vlans) {
+		if h.mac != m.ifaces[data[0]].mac {
+			continue
+		}
+		m.ifaces[data[0]].ip = netip.PrefixFrom(h.ip, 24)
+		gw := s.pod.members[s.member]
+		m.arps = append(m.arps, arpEntry{ip: subnet(s.pod, h.vlan, gatewayBase+s.member), mac: sviMAC(seed, gw, h.vlan),
+			svi: data[0], port: data[0], age: r.IntN(20)})
 	}
 }
 

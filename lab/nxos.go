@@ -17,6 +17,9 @@ var nxosCommands = append(ciscoSessionCommands(),
 	command{words: "show interfaces status", data: true, run: static("nxosInterfaceStatus", nxosInterfaceStatus)},
 	command{words: "show ip interface brief", data: true, run: static("nxosIPInterfaceBrief", nxosIPInterfaceBrief)},
 	command{words: "show lldp neighbors", data: true, run: static("nxosLLDP", nxosLLDP)},
+	command{words: "show lldp neighbors detail", data: true, run: static("nxosLLDPDetail", nxosLLDPDetail)},
+	command{words: "show ip interface", data: true, run: static("nxosIPInterface", nxosIPInterface(false))},
+	command{words: "show ip interface vrf all", data: true, run: static("nxosIPInterfaceAll", nxosIPInterface(true))},
 	command{words: "show running-config", data: true, run: show(nxosRunningConfig)},
 )
 
@@ -214,4 +217,70 @@ func nxosRunningConfig(m *model, now time.Time) string {
 	w("line vty")
 	w("  exec-timeout 10")
 	return b.String()
+}
+
+func nxosLLDPDetail(m *model, _ time.Time) string {
+	var b strings.Builder
+	b.WriteString("Capability codes:\n")
+	b.WriteString("  (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device\n")
+	b.WriteString("  (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other\n")
+	b.WriteString("Device ID            Local Intf      Hold-time  Capability  Port ID  \n\n")
+	for _, n := range m.nbrs {
+		fmt.Fprintf(&b, "Chassis id: %s\n", n.chassis.dotted())
+		fmt.Fprintf(&b, "Port id: %s\n", n.port)
+		fmt.Fprintf(&b, "Local Port id: %s\n", m.ifaces[n.local].short)
+		fmt.Fprintf(&b, "Port Description: %s\n", n.portDesc)
+		fmt.Fprintf(&b, "System Name: %s\n", n.name)
+		fmt.Fprintf(&b, "System Description: %s\n", n.descr)
+		b.WriteString("Time remaining: 95 seconds\n")
+		fmt.Fprintf(&b, "System Capabilities: %s\n", strings.ReplaceAll(n.caps, ",", ", "))
+		fmt.Fprintf(&b, "Enabled Capabilities: %s\n", strings.ReplaceAll(n.caps, ",", ", "))
+		b.WriteString("Management Address: not advertised\n")
+		b.WriteString("Management Address IPV6: not advertised\n")
+		b.WriteString("Vlan ID: not advertised\n\n")
+	}
+	fmt.Fprintf(&b, "\nTotal entries displayed: %d\n", len(m.nbrs))
+	return b.String()
+}
+
+// nxosIPInterface is show ip interface: the default VRF's routed
+// interfaces, and with vrf all the management VRF's too.
+func nxosIPInterface(all bool) func(m *model, _ time.Time) string {
+	return func(m *model, _ time.Time) string {
+		var b strings.Builder
+		block := func(f *iface, iod int) {
+			fmt.Fprintf(&b, "%s, Interface status: protocol-up/link-up/admin-up, iod: %d,\n", f.name, iod)
+			fmt.Fprintf(&b, "  IP address: %s, IP subnet: %s route-preference: 0, tag: 0 \n", f.ip.Addr(), f.ip.Masked())
+			b.WriteString("  IP broadcast address: 255.255.255.255\n")
+			b.WriteString("  IP multicast groups locally joined: none\n")
+			b.WriteString("  IP MTU: 1500 bytes (using link MTU)\n")
+			b.WriteString("  IP primary address route-preference: 0, tag: 0\n")
+			b.WriteString("  IP proxy ARP : disabled\n")
+			b.WriteString("  IP Local Proxy ARP : disabled\n")
+			b.WriteString("  IP multicast routing: disabled\n")
+			b.WriteString("  IP icmp redirects: enabled\n")
+			b.WriteString("  IP directed-broadcast: disabled \n")
+			b.WriteString("  IP Forwarding: disabled \n")
+			b.WriteString("  IP icmp unreachables (except port): disabled\n")
+			b.WriteString("  IP icmp port-unreachable: enabled\n")
+			b.WriteString("  IP unicast reverse path forwarding: none\n")
+			b.WriteString("  IP load sharing: none \n")
+			b.WriteString("  IP interface statistics last reset: never\n")
+		}
+		b.WriteString("IP Interface Status for VRF \"default\"(1)\n")
+		for i := range m.ifaces {
+			if f := &m.ifaces[i]; f.kind == ifSVI || f.kind == ifLoopback {
+				block(f, 4+i)
+			}
+		}
+		if all {
+			b.WriteString("\nIP Interface Status for VRF \"management\"(2)\n")
+			for i := range m.ifaces {
+				if f := &m.ifaces[i]; f.kind == ifMgmt {
+					block(f, 2)
+				}
+			}
+		}
+		return b.String()
+	}
 }

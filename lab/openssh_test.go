@@ -57,7 +57,7 @@ func TestOpenSSHEveryPlatform(t *testing.T) {
 		"linux":         {"uname -a", "GNU/Linux", "hostname\nexit\n"},
 	}
 	interactive := map[string]string{
-		"arista_eos": "Loopback0", "cisco_ios": "hostname usa-leaf-002", "cisco_nxos": "usa-spine-001",
+		"arista_eos": "Loopback0", "cisco_ios": "hostname usa-leaf-002", "cisco_nxos": "usa-leaf-001",
 		"cisco_xr": "MgmtEth0/RP0/CPU0/0", "juniper_junos": "irb.100", "linux": "usa-server-001",
 	}
 	for _, p := range PlatformNames() {

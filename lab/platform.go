@@ -65,6 +65,9 @@ type platform struct {
 	uplinkBase              int
 	sviName, sviShort       string
 	loopName, mgmtName      string
+	// sysDescr is the system description the device sends its LLDP
+	// neighbours, with {hw} and {version}.
+	sysDescr string
 }
 
 // prompt renders the prompt for host and user in the given mode.
@@ -98,6 +101,7 @@ var platforms = []*platform{
 		portName: "Ethernet%d", portShort: "Et%d", portBase: 1,
 		uplinkName: "Ethernet%d/1", uplinkBase: 49, uplinkShort: "Et%d/1",
 		sviName: "Vlan%d", sviShort: "Vl%d", loopName: "Loopback0", mgmtName: "Management1",
+		sysDescr: "Arista Networks EOS version {version} running on an Arista Networks {hw}",
 	},
 	{
 		name: "cisco_ios", vendor: "cisco", serverVersion: "SSH-2.0-Cisco-1.25",
@@ -112,6 +116,7 @@ var platforms = []*platform{
 		portName: "GigabitEthernet1/0/%d", portShort: "Gi1/0/%d", portBase: 1,
 		uplinkName: "TenGigabitEthernet1/1/%d", uplinkBase: 1, uplinkShort: "Te1/1/%d",
 		sviName: "Vlan%d", sviShort: "Vl%d", loopName: "Loopback0", mgmtName: "GigabitEthernet0/0",
+		sysDescr: "Cisco IOS Software, Catalyst L3 Switch Software ({hw}), Version {version}, RELEASE SOFTWARE (fc1)",
 	},
 	{
 		name: "cisco_nxos", vendor: "cisco", serverVersion: "SSH-2.0-OpenSSH_8.3",
@@ -126,6 +131,7 @@ var platforms = []*platform{
 		portName: "Ethernet1/%d", portShort: "Eth1/%d", portBase: 1,
 		uplinkName: "Ethernet2/%d", uplinkBase: 1, uplinkShort: "Eth2/%d",
 		sviName: "Vlan%d", sviShort: "Vlan%d", loopName: "loopback0", mgmtName: "mgmt0",
+		sysDescr: "Cisco Nexus Operating System (NX-OS) Software {version}",
 	},
 	{
 		name: "cisco_xr", vendor: "cisco", serverVersion: "SSH-2.0-Cisco-2.0",
@@ -140,6 +146,7 @@ var platforms = []*platform{
 		portName: "GigabitEthernet0/0/0/%d", portShort: "Gi0/0/0/%d", portBase: 0,
 		uplinkName: "TenGigE0/0/1/%d", uplinkBase: 0, uplinkShort: "Te0/0/1/%d",
 		sviName: "BVI%d", sviShort: "BV%d", loopName: "Loopback0", mgmtName: "MgmtEth0/RP0/CPU0/0",
+		sysDescr: "Cisco IOS XR Software, Version {version}",
 	},
 	{
 		name: "juniper_junos", vendor: "juniper", serverVersion: "SSH-2.0-OpenSSH_7.5",
@@ -156,6 +163,7 @@ var platforms = []*platform{
 		portName: "ge-0/0/%d", portShort: "ge-0/0/%d", portBase: 0,
 		uplinkName: "xe-0/1/%d", uplinkBase: 0, uplinkShort: "xe-0/1/%d",
 		sviName: "irb.%d", sviShort: "irb.%d", loopName: "lo0", mgmtName: "em0",
+		sysDescr: "Juniper Networks, Inc. {hw} Ethernet Switch, kernel JUNOS {version}, Build date: 2023-01-20 10:00:00 UTC",
 	},
 	{
 		name: "linux", vendor: "linux", serverVersion: "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3",
@@ -168,6 +176,7 @@ var platforms = []*platform{
 		portName: "eth%d", portShort: "eth%d", portBase: 1,
 		uplinkName: "ens%d", uplinkBase: 3, uplinkShort: "ens%d",
 		sviName: "vlan%d", sviShort: "vlan%d", loopName: "lo", mgmtName: "eth0",
+		sysDescr: "Debian GNU/Linux 12 (bookworm) Linux 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64",
 	},
 }
 

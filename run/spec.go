@@ -59,12 +59,15 @@ type Spec struct {
 	// Stages are the |> stages typed after the command, kept so that a
 	// retry or a job applies them again.
 	Stages []string `json:"stages,omitempty"`
-	// Origin says what started the run: exec, retry, job, schedule.
+	// Origin says what started the run: exec, retry, job, schedule, get.
 	Origin string `json:"origin,omitempty"`
 	// Job is the saved job the run comes from, when it does.
 	Job string `json:"job,omitempty"`
 	// Note says why a run that did not happen did not (skipped, missed).
 	Note string `json:"note,omitempty"`
+	// View names the view whose commands ByPlatform holds, when the run
+	// answers one (get facts): its outputs are read through the view.
+	View string `json:"view,omitempty"`
 }
 
 // Status is where a run stands.

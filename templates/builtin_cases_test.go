@@ -2,6 +2,7 @@ package templates
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,7 +25,13 @@ func builtinCases(t *testing.T) []builtinCase {
 	var cases []builtinCase
 	for _, r := range raws {
 		parts := strings.Split(filepath.ToSlash(r), "/")
-		cases = append(cases, builtinCase{raw: r, platform: parts[2], command: strings.ReplaceAll(parts[3], "_", " ")})
+		// A command's folder spells its spaces as _ and its slashes as
+		// %2F (cat_%2Fproc%2Fuptime).
+		dir, err := url.PathUnescape(parts[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, builtinCase{raw: r, platform: parts[2], command: strings.ReplaceAll(dir, "_", " ")})
 	}
 	return cases
 }

@@ -111,6 +111,7 @@ func compareShared(lib *Library, sel Selection, c ntcCase) string {
 // builtinNTCDifferences lists ntc cases the built-in templates read
 // differently on purpose, with the reason.
 func builtinNTCDifferences() map[string]string {
+	chassis := "ntc gives a record per part; the built-in one record, the chassis's serial number and description"
 	stack := "a switch stack: ntc lists every member's model and serial from the per-switch section; the built-in reads the chassis lines"
 	return map[string]string{
 		"cisco_ios/show_interfaces_status/cisco_ios_show_interfaces_status":        "a hand-edited line ('notconnect: TD 1') that no IOS prints; the built-in rejects it with its Error rule",
@@ -121,5 +122,17 @@ func builtinNTCDifferences() map[string]string {
 		"cisco_ios/show_version/cisco_ios_show_version_01":                         "'ROM: System Bootstrap, Version 12.3(8r)YH6': ntc's rommon is the word 'System', the built-in's the version",
 		"cisco_nxos/show_interface_status/cisco_nxos_show_interface_status_tunnel": "tunnel interfaces print Reason columns instead of Vlan/Duplex/Speed; the built-in reads the switch-port layout only",
 		"cisco_nxos/show_lldp_neighbors/cisco_nxos_show_lldp_neighbors_multiline":  "a Device ID alone on its line with trailing spaces: ntc's template loses it, the built-in keeps it",
+		// The templates added for the views read what the views need.
+		"juniper_junos/show_chassis_hardware/juniper_junos_show_chassis_hardware":                 chassis,
+		"juniper_junos/show_chassis_hardware/juniper_junos_show_chassis_hardware2":                chassis,
+		"juniper_junos/show_chassis_hardware/juniper_junos_show_chassis_hardware4":                chassis,
+		"juniper_junos/show_chassis_hardware/juniper_junos_show_chassis_hardware_add_fpc_info":    chassis,
+		"juniper_junos/show_chassis_hardware/juniper_junos_show_chassis_hardware_dac_no_revision": chassis,
+		"juniper_junos/show_interfaces/juniper_junos_show_interfaces":                             "ntc lists logical interfaces as records of their own; the built-in gives one record per physical interface",
+		"juniper_junos/show_interfaces/juniper_junos_show_interfaces2":                            "an SRX 'Type: Ethernet, Link-level type' line where ntc takes the second type; the built-in the first",
+		"arista_eos/show_lldp_neighbors_detail/arista_eos_show_lldp_neighbors_detail":             "ports with no neighbour: ntc keeps one record per port listed, the built-in one per neighbour",
+		"cisco_ios/show_ip_interface/cisco_ios_show_ip_interface":                                 "a VRF line in a wording the built-in does not read ('VPN Routing/Forwarding' after other words)",
+		"cisco_ios/show_lldp_neighbors_detail/cisco_ios_show_lldp_neighbors_detail5":              "a chassis id with spaces (a PLC) that the built-in, reading a single word, leaves empty",
+		"cisco_xr/admin_show_inventory/cisco_xr_admin_show_inventory3":                            "an older 'Name: ... Descr: ...' layout without quotes that the built-in does not read",
 	}
 }

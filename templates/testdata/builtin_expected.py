@@ -8,6 +8,7 @@ usage: builtin_expected.py   (from templates/testdata; rewrites *.json)
 import glob
 import json
 import os
+from urllib.parse import unquote
 
 from textfsm import clitable
 
@@ -18,7 +19,7 @@ def main():
     table = clitable.CliTable("index", os.path.join(HERE, "..", "builtin"))
     for raw in sorted(glob.glob(os.path.join(HERE, "builtin", "*", "*", "*.raw"))):
         parts = raw.split(os.sep)
-        platform, command = parts[-3], parts[-2].replace("_", " ")
+        platform, command = parts[-3], unquote(parts[-2]).replace("_", " ")
         with open(raw, encoding="utf-8") as f:
             table.ParseCmd(f.read(), {"Command": command, "Platform": platform})
         header = [h.lower() for h in table.header]

@@ -1,0 +1,153 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"vc/records"
+	"vc/store"
+	"vc/views"
+)
+
+// viewCommands are get, locate and the views that answer them.
+func viewCommands() []*Command {
+	return append([]*Command{
+		{
+			Name: "views list", Group: groupRun, Flags: []Flag{jsonFlag},
+			Summary: "list the views get answers: built-in, and your own in $VC_HOME/views",
+			Help: "A view is one question asked of every platform its own way: per platform the commands to send,\n" +
+				"and how each field comes from the fields of the template that parsed them, with a type that makes\n" +
+				"the values read alike (MACs, durations in seconds, long interface names, one set of states).\n" +
+				"$VC_HOME/views/NAME.yaml adds a view, or replaces the built-in view NAME (views show NAME --yaml\n" +
+				"prints one to start from).",
+			Examples: []string{"views list", "views show facts"},
+			Run:      runViewsList,
+		},
+		{
+			Name: "views show", Args: "NAME", Group: groupRun, MinArgs: 1, MaxArgs: 1, Flags: []Flag{
+				{Name: "yaml", Help: "print the view's file as it is (to copy into $VC_HOME/views and change)"},
+				jsonFlag,
+			},
+			Summary:  "show a view: its fields, and per platform the commands and template fields behind them",
+			Examples: []string{"views show arp", "views show facts --yaml"},
+			Run:      runViewsShow,
+		},
+	}, getCommands()...)
+}
+
+// viewCatalog reads the views: the built-in ones and $VC_HOME/views. A
+// broken file of another view than want is worth a warning, not a
+// failure.
+func (e *Env) viewCatalog(want ...string) (*views.Catalog, error) {
+	cat, err := views.Load(e.viewsDir())
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(cat.Broken))
+	for n := range cat.Broken {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if !contains(want, n) {
+			e.warnf("view file ignored: %v", cat.Broken[n])
+		}
+	}
+	return cat, nil
+}
+
+func (e *Env) viewsDir() string { return filepath.Join(e.Home, "views") }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runViewsList(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
+	cat, err := e.viewCatalog()
+	if err != nil {
+		return nil, err
+	}
+	set := &records.Set{Columns: []string{"view", "fields", "platforms", "source", "help"}, Empty: "no views", Brief: 4}
+	for _, v := range cat.List() {
+		src := v.Source
+		if contains(cat.Overridden, v.Name) {
+			src += " (replaces the built-in view)"
+		}
+		names := make([]string, len(v.Fields))
+		for i, f := range v.Fields {
+			names[i] = f.Name
+		}
+		set.Rows = append(set.Rows, []any{v.Name, strings.Join(names, ","), strings.Join(v.PlatformNames(), ","), src, v.Help})
+	}
+	return set, nil
+}
+
+func runViewsShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
+	cat, err := e.viewCatalog(c.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	v, err := cat.Get(c.Args[0])
+	if err != nil {
+		return nil, viewError(err)
+	}
+	if c.Bool("yaml") {
+		text, err := views.SourceText(v)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprint(e.Out, text)
+		return nil, nil
+	}
+	e.saidf("view %s (%s): %s", v.Name, v.Source, v.Help)
+	fields := &records.Set{Title: "fields", Columns: []string{"field", "type", "help"}}
+	for _, f := range v.Fields {
+		fields.Rows = append(fields.Rows, []any{f.Name, string(f.Type), f.Help})
+	}
+	mapping := &records.Set{Title: "per platform", Columns: []string{"platform", "command", "field", "from"}}
+	for _, pn := range v.PlatformNames() {
+		p := v.Platforms[pn]
+		for _, s := range p.Commands {
+			for _, f := range v.Fields {
+				if m := s.Fields[f.Name]; m != nil {
+					mapping.Rows = append(mapping.Rows, []any{pn, s.Command, f.Name, m.Describe()})
+				}
+			}
+		}
+		for _, f := range v.Fields {
+			if why, ok := p.Missing[f.Name]; ok {
+				mapping.Rows = append(mapping.Rows, []any{pn, "-", f.Name, "(none: " + why + ")"})
+			}
+		}
+	}
+	return records.Chain(fields, mapping), nil
+}
+
+// viewError makes a view that cannot be had a usage error, so a script
+// says so with the file and line of a broken view file.
+func viewError(err error) error {
+	var fe *views.FileError
+	var ue *views.UnknownViewError
+	if errors.As(err, &fe) || errors.As(err, &ue) {
+		return usagef("%v", err)
+	}
+	return err
+}
+
+// viewDevices turns inventory devices into what a view knows of them.
+func viewDevices(devs []*store.Device) []views.Device {
+	out := make([]views.Device, len(devs))
+	for i, d := range devs {
+		out[i] = views.Device{Name: d.Name, Platform: d.Platform, Vendor: d.Vendor, Site: d.Site, Role: d.Role}
+	}
+	return out
+}
