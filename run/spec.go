@@ -59,8 +59,13 @@ type Spec struct {
 	// Stages are the |> stages typed after the command, kept so that a
 	// retry or a job applies them again.
 	Stages []string `json:"stages,omitempty"`
-	// Origin says what started the run: exec, retry, a job.
+	// Origin says what started the run: exec, retry, job.
 	Origin string `json:"origin,omitempty"`
+	// Job is the saved job the run is of (a retry of it keeps it), and
+	// Batch the batch of jobs it ran in; history finds a job's last run
+	// by them.
+	Job   string `json:"job,omitempty"`
+	Batch uint64 `json:"batch,omitempty"`
 }
 
 // Status is where a run stands.
