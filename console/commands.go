@@ -20,6 +20,7 @@ func commandTable() *Table {
 		netboxCommands(),
 		sessionsCommands(),
 		templateCommands(),
+		jobCommands(),
 	)
 }
 

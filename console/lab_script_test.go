@@ -3,9 +3,12 @@ package console
 import (
 	"context"
 	"flag"
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,12 +23,14 @@ import (
 //
 //	lab start [--devices N] [--platforms LIST] [--faults LIST] [--legacy LIST] [--latency D] [--enable-secret S] [--enable MODE] FILE
 //	lab touch DEVICE [hostkey | keytypes TYPE,...]
+//	lab peaks            print the most sessions at work at once per site, "SITE N" lines, then "all N"
+//	lab peaks reset      count them again from now
 //
 // lab start writes the inventory to FILE; the lab stops with the script.
 func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	var mu sync.Mutex
 	labs := map[*testscript.TestScript]*lab.Lab{}
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		// freeport NAME sets $NAME to a free TCP port below the ephemeral
 		// range, and the next few ports free as well.
 		"freeport": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -66,6 +71,22 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 					delete(labs, ts)
 					mu.Unlock()
 				})
+			case "peaks":
+				mu.Lock()
+				l := labs[ts]
+				mu.Unlock()
+				if l == nil {
+					ts.Fatalf("lab peaks: needs a started lab")
+				}
+				if len(args) > 1 && args[1] == "reset" {
+					l.ResetPeaks()
+					return
+				}
+				p := l.Peaks()
+				for _, site := range slices.Sorted(maps.Keys(p.Sites)) {
+					fmt.Fprintf(ts.Stdout(), "%s %d\n", site, p.Sites[site])
+				}
+				fmt.Fprintf(ts.Stdout(), "all %d\n", p.All)
 			case "touch":
 				mu.Lock()
 				l := labs[ts]
@@ -84,6 +105,7 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 			}
 		},
 	}
+	return cmds
 }
 
 func startScriptLab(ts *testscript.TestScript, args []string) *lab.Lab {
