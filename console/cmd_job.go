@@ -19,7 +19,8 @@ import (
 )
 
 // jobCommands are the commands of saved jobs: saving, editing, moving
-// them in and out of files, running them.
+// them in and out of files, running them; and coverage, which says what
+// the runs have kept.
 func jobCommands() []*Command {
 	cmds := []*Command{
 		{
@@ -175,7 +176,8 @@ func jobCommands() []*Command {
 		},
 	}
 	cmds = append(cmds, jobRunCommands()...)
-	return append(cmds, jobMigrateCommands()...)
+	cmds = append(cmds, jobMigrateCommands()...)
+	return append(cmds, coverageCommands()...)
 }
 
 const slugHelp = "A job's SLUG is lowercase words of letters and digits joined by - or _ (arista-arp, core_configs)."

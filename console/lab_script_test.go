@@ -25,6 +25,8 @@ import (
 //	lab touch DEVICE [hostkey | keytypes TYPE,...]
 //	lab peaks            print the most sessions at work at once per site, "SITE N" lines, then "all N"
 //	lab peaks reset      count them again from now
+//	wellformed FILE      check that FILE is well-formed XML (an XHTML-style page) that fetches nothing
+//	oldcapture ...       see coverageScriptCommands
 //
 // lab start writes the inventory to FILE; the lab stops with the script.
 func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
@@ -54,6 +56,14 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
+		},
+		// wellformed lives here with the lab's commands for want of a
+		// better home: the coverage report is its one user.
+		"wellformed": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 1 {
+				ts.Fatalf("usage: wellformed FILE")
+			}
+			ts.Check(checkWellFormed(ts.ReadFile(args[0])))
 		},
 		"lab": func(ts *testscript.TestScript, neg bool, args []string) {
 			if neg || len(args) == 0 {
@@ -105,6 +115,8 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 			}
 		},
 	}
+	// The coverage scripts' own commands come with the lab's.
+	maps.Copy(cmds, coverageScriptCommands())
 	return cmds
 }
 
