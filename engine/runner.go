@@ -245,7 +245,9 @@ type turnToken struct {
 // The limits are the runner's, not the plan's: runs at the same time (jobs
 // run side by side) share one place per group, sized by the smallest limit
 // their plans give it, and one worker budget, sized by the largest of
-// their Workers; a run alone is held to its plan as before.
+// their Workers; a run alone is held to its plan as before. A limit
+// lowered by a run that comes later holds for the places taken from then
+// on: sessions already at work are not stopped.
 func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 	events := make(chan Event, 256)
 	go func() {

@@ -199,9 +199,9 @@ func sitePlan(l *lab.Lab, keep func(lab.Device) bool, limits map[string]int, wor
 	return p
 }
 
-// TestSharedGroupLimit: two runs at once share their site's limit, the
-// smaller one when their plans disagree, so together they never have
-// more sessions at work at the site than it allows.
+// TestSharedGroupLimit: two runs at once share their site's limit, so
+// together they never have more sessions at work at the site than it
+// allows. (TestPlacesJoin holds what happens when their plans disagree.)
 func TestSharedGroupLimit(t *testing.T) {
 	l := startLab(t, lab.Options{Platforms: []string{"arista_eos"}, Devices: 12, Latency: 20 * time.Millisecond})
 	r := newTestRunner(t, 0)
@@ -214,13 +214,39 @@ func TestSharedGroupLimit(t *testing.T) {
 			n++
 		}
 	}
-	a := sitePlan(l, func(d lab.Device) bool { return d.Site != "usa" || half[d.Name] }, map[string]int{"site:usa": 1}, 0)
-	b := sitePlan(l, func(d lab.Device) bool { return d.Site == "usa" && !half[d.Name] }, map[string]int{"site:usa": 2}, 0)
+	limit := map[string]int{"site:usa": 1}
+	a := sitePlan(l, func(d lab.Device) bool { return d.Site != "usa" || half[d.Name] }, limit, 0)
+	b := sitePlan(l, func(d lab.Device) bool { return d.Site == "usa" && !half[d.Name] }, limit, 0)
 	runAll(t, r, a, b)
 	if p := l.Peaks(); p.Sites["usa"] > 1 {
-		t.Errorf("usa, limited to 1 and 2 by two runs at once: peak %d sessions at work (%v)", p.Sites["usa"], p)
+		t.Errorf("usa, limited to 1, two runs at once: peak %d sessions at work (%v)", p.Sites["usa"], p)
 	}
 	placesLeft(t, r)
+}
+
+// TestPlacesJoin: runs whose plans disagree on a site's limit share the
+// smallest while they are in; when the strict one leaves, the other's own
+// holds; the worker budget is the largest; the last to leave takes the
+// site's semaphore with it.
+func TestPlacesJoin(t *testing.T) {
+	ps := newPlaces()
+	strict := ps.join(&Plan{GroupLimits: map[string]int{"site:usa": 1, "site:emea": 0}}, 10)
+	loose := ps.join(&Plan{GroupLimits: map[string]int{"site:usa": 3}}, 1000)
+	usa := ps.groups["site:usa"]
+	if usa.limit != 1 || ps.workers.limit != 1000 {
+		t.Errorf("plans of 1 and 3 at usa, 10 and 1000 workers: usa %d, workers %d", usa.limit, ps.workers.limit)
+	}
+	if strict.limited("site:emea") || ps.groups["site:emea"] != nil {
+		t.Error("a group a plan gives no limit is limited")
+	}
+	ps.leave(strict)
+	if usa.limit != 3 || ps.workers.limit != 1000 {
+		t.Errorf("the strict plan left: usa %d, workers %d", usa.limit, ps.workers.limit)
+	}
+	ps.leave(loose)
+	if len(ps.groups) != 0 || ps.workers.limit != 0 {
+		t.Errorf("both left: groups %v, workers %d", ps.groups, ps.workers.limit)
+	}
 }
 
 // TestSharedWorkers: runs at once share one worker budget, the largest
