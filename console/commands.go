@@ -21,6 +21,7 @@ func commandTable() *Table {
 		sessionsCommands(),
 		templateCommands(),
 		viewCommands(),
+		jobCommands(),
 	)
 }
 

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,12 +24,16 @@ import (
 //
 //	lab start [--devices N] [--platforms LIST] [--faults LIST] [--legacy LIST] [--latency D] [--enable-secret S] [--enable MODE] FILE
 //	lab touch DEVICE [hostkey | keytypes TYPE,...]
+//	lab peaks            print the most sessions at work at once per site, "SITE N" lines, then "all N"
+//	lab peaks reset      count them again from now
+//	wellformed FILE      check that FILE is well-formed XML (an XHTML-style page) that fetches nothing
+//	oldcapture ...       see coverageScriptCommands
 //
 // lab start writes the inventory to FILE; the lab stops with the script.
 func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	var mu sync.Mutex
 	labs := map[*testscript.TestScript]*lab.Lab{}
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		// freeport NAME sets $NAME to a free TCP port below the ephemeral
 		// range, and the next few ports free as well.
 		"freeport": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -51,6 +58,14 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 				time.Sleep(20 * time.Millisecond)
 			}
 		},
+		// wellformed lives here with the lab's commands for want of a
+		// better home: the coverage report is its one user.
+		"wellformed": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 1 {
+				ts.Fatalf("usage: wellformed FILE")
+			}
+			ts.Check(checkWellFormed(ts.ReadFile(args[0])))
+		},
 		"lab": func(ts *testscript.TestScript, neg bool, args []string) {
 			if neg || len(args) == 0 {
 				ts.Fatalf("usage: lab start [flags] FILE | lab touch DEVICE [hostkey]")
@@ -67,6 +82,22 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 					delete(labs, ts)
 					mu.Unlock()
 				})
+			case "peaks":
+				mu.Lock()
+				l := labs[ts]
+				mu.Unlock()
+				if l == nil {
+					ts.Fatalf("lab peaks: needs a started lab")
+				}
+				if len(args) > 1 && args[1] == "reset" {
+					l.ResetPeaks()
+					return
+				}
+				p := l.Peaks()
+				for _, site := range slices.Sorted(maps.Keys(p.Sites)) {
+					fmt.Fprintf(ts.Stdout(), "%s %d\n", site, p.Sites[site])
+				}
+				fmt.Fprintf(ts.Stdout(), "all %d\n", p.All)
 			case "touch":
 				mu.Lock()
 				l := labs[ts]
@@ -85,6 +116,9 @@ func labScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, ar
 			}
 		},
 	}
+	// The coverage scripts' own commands come with the lab's.
+	maps.Copy(cmds, coverageScriptCommands())
+	return cmds
 }
 
 func startScriptLab(ts *testscript.TestScript, args []string) *lab.Lab {

@@ -57,7 +57,7 @@ type Options struct {
 	Handshakes int
 }
 
-// DefaultHandshakes is the handshakes in progress at once, per core.
+// DefaultHandshakes is the handshakes in progress at once: 16 per core.
 func DefaultHandshakes() int { return 16 * runtime.GOMAXPROCS(0) }
 
 // Runner runs plans and keeps sessions warm between them. It is safe for
@@ -69,7 +69,9 @@ type Runner struct {
 	mu       sync.Mutex
 	sessions map[string]*session
 	// turns holds one token per device: a device runs one thing at a time.
-	turns  map[string]*turnToken
+	turns map[string]*turnToken
+	// places are the group limits and the worker budget its runs share.
+	places *places
 	stop   chan struct{}
 	closed bool
 	wg     sync.WaitGroup
@@ -82,7 +84,7 @@ func NewRunner(o Options) (*Runner, error) {
 		n = DefaultHandshakes()
 	}
 	r := &Runner{keepalive: o.Keepalive, sessions: map[string]*session{}, turns: map[string]*turnToken{},
-		stop: make(chan struct{}), dial: &dialer{jumps: newJumpPool(), pace: make(chan struct{}, n)}}
+		places: newPlaces(), stop: make(chan struct{}), dial: &dialer{jumps: newJumpPool(), pace: make(chan struct{}, n)}}
 	if o.KnownHosts != "" {
 		hk, err := LoadHostKeys(o.KnownHosts)
 		if err != nil {
@@ -253,6 +255,13 @@ type turnToken struct {
 // target. A target whose group (site) is at its limit waits in the
 // dispatcher's queue, holding no worker, so the other groups' targets go
 // ahead of it.
+//
+// The limits are the runner's, not the plan's: runs at the same time (jobs
+// run side by side) share one place per group, sized by the smallest limit
+// their plans give it, and one worker budget, sized by the largest of
+// their Workers; a run alone is held to its plan as before. A limit
+// lowered by a run that comes later holds for the places taken from then
+// on: sessions already at work are not stopped.
 func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 	events := make(chan Event, 256)
 	go func() {
@@ -266,6 +275,8 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 		if workers <= 0 {
 			workers = DefaultWorkers
 		}
+		pl := r.places.join(&p, workers)
+		defer r.places.leave(pl)
 		workers = min(workers, len(p.Targets))
 		to, maxOutput := p.Timeouts.withDefaults(), p.maxOutput()
 		work := make(chan int)
@@ -283,6 +294,10 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 						cmds = t.Commands
 					}
 					r.runOne(ctx, t, cmds, to, maxOutput, events)
+					// The places go back here, not in the dispatcher: after
+					// a cancel nobody reads finished, and a place kept
+					// would be lost to every later run of the runner.
+					pl.release(t.Group)
 					select {
 					case finished <- i:
 					case <-ctx.Done():
@@ -293,7 +308,7 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 				}
 			})
 		}
-		left, drained := dispatch(ctx, &p, work, finished)
+		left, drained := dispatch(ctx, &p, pl, work, finished)
 		close(dispatched)
 		for _, i := range left {
 			t := &p.Targets[i]
@@ -310,12 +325,93 @@ func (r *Runner) Run(ctx context.Context, p Plan) <-chan Event {
 }
 
 // dispatch hands the plan's targets to the workers through work, in order,
-// each once its group is under its limit, and returns the targets it never
-// handed out because ctx ended or the plan was drained (then drained is
-// set). Each target a worker is done with comes back on finished.
-// notStarted lists the targets a dispatcher never handed out, in order.
-func notStarted(p *Plan, ready []int, next int, waiting map[string][]int) []int {
+// each once its group has a place for it and the runner a worker, and
+// returns the targets it never handed out because ctx ended or the plan
+// was drained (then drained is set). Each target a worker is done with
+// comes back on finished, its places given back. A place another run
+// gives back, or grants this one, comes as a wake.
+func dispatch(ctx context.Context, p *Plan, pl *runPlaces, work chan<- int, finished <-chan int) (left []int, drained bool) {
+	waiting := map[string][]int{} // targets waiting for their group, in order
+	var order []string            // the groups with targets waiting, oldest first
+	var ready []int               // targets that may start, their group's place taken
+	next, running := 0, 0
+	haveWorker := false // a place in the runner's worker budget, for ready[0]
+	// retry gives the waiting targets the places their groups have now.
+	retry := func() {
+		kept := order[:0]
+		for _, g := range order {
+			q := waiting[g]
+			for len(q) > 0 && pl.acquire(g) {
+				ready = append(ready, q[0])
+				q = q[1:]
+			}
+			if len(q) == 0 {
+				delete(waiting, g)
+				continue
+			}
+			waiting[g] = q
+			kept = append(kept, g)
+		}
+		order = kept
+	}
+	for {
+		// Look ahead only as far as it takes to have something ready: the
+		// queues hold indices, never goroutines.
+		for len(ready) == 0 && next < len(p.Targets) {
+			i := next
+			next++
+			g := p.Targets[i].Group
+			switch {
+			case !pl.limited(g):
+				ready = append(ready, i)
+			case len(waiting[g]) == 0 && pl.acquire(g):
+				ready = append(ready, i)
+			default:
+				if len(waiting[g]) == 0 {
+					order = append(order, g)
+				}
+				waiting[g] = append(waiting[g], i)
+			}
+		}
+		if len(ready) == 0 && running == 0 && len(order) == 0 {
+			return nil, false
+		}
+		if len(ready) > 0 && !haveWorker {
+			haveWorker = pl.worker.acquire()
+		}
+		var offer chan<- int // nil, so never chosen, while nothing may start
+		var first int
+		if len(ready) > 0 && haveWorker {
+			offer, first = work, ready[0]
+		}
+		select {
+		case offer <- first:
+			ready = ready[1:]
+			running++
+			haveWorker = false
+		case <-finished:
+			running--
+			retry()
+		case <-pl.wake:
+			retry()
+		case <-ctx.Done():
+			return notStarted(p, pl, ready, next, waiting, haveWorker), false
+		case <-p.Drain:
+			return notStarted(p, pl, ready, next, waiting, haveWorker), true
+		}
+	}
+}
+
+// notStarted lists the targets a dispatcher never handed out, in order,
+// giving back the places it took for them.
+func notStarted(p *Plan, pl *runPlaces, ready []int, next int, waiting map[string][]int, haveWorker bool) []int {
 	left := slices.Clone(ready)
+	for _, i := range ready {
+		pl.releaseGroup(p.Targets[i].Group)
+	}
+	if haveWorker {
+		pl.worker.sem.release()
+	}
 	for i := next; i < len(p.Targets); i++ {
 		left = append(left, i)
 	}
@@ -326,59 +422,200 @@ func notStarted(p *Plan, ready []int, next int, waiting map[string][]int) []int 
 	return left
 }
 
-func dispatch(ctx context.Context, p *Plan, work chan<- int, finished <-chan int) (left []int, drained bool) {
-	limit := func(g string) int { return p.GroupLimits[g] }
-	active := map[string]int{}    // targets running, per limited group
-	waiting := map[string][]int{} // targets waiting for their group, in order
-	var ready []int               // targets that may start, their group's place taken
-	next, running := 0, 0
-	for {
-		// Look ahead only as far as it takes to have something ready: the
-		// queues hold indices, never goroutines.
-		for len(ready) == 0 && next < len(p.Targets) {
-			i := next
-			next++
-			g := p.Targets[i].Group
-			switch {
-			case limit(g) <= 0:
-				ready = append(ready, i)
-			case active[g] < limit(g):
-				active[g]++
-				ready = append(ready, i)
-			default:
-				waiting[g] = append(waiting[g], i)
-			}
+// places are the limits a runner's runs share: a fair semaphore per
+// limited group (site, jump host) and one for the worker budget. A
+// group's semaphore lives while some run uses it, so a site whose limit
+// changed gets the new one once the runs that knew the old one end, and a
+// long-lived runner keeps nothing of the sites it met.
+type places struct {
+	mu      sync.Mutex
+	groups  map[string]*fairSem
+	workers *fairSem
+}
+
+func newPlaces() *places {
+	return &places{groups: map[string]*fairSem{}, workers: newFairSem(largest)}
+}
+
+// runPlaces are one run's claims on its runner's places.
+type runPlaces struct {
+	// wake tells the dispatcher a place was granted to it; its claims
+	// share it, and it holds one signal at most.
+	wake   chan struct{}
+	groups map[string]*claim // the groups this run's plan limits
+	worker *claim
+}
+
+// join enters a plan's limits into the runner's places: its group limits
+// and its worker count.
+func (ps *places) join(p *Plan, workers int) *runPlaces {
+	pl := &runPlaces{wake: make(chan struct{}, 1), groups: map[string]*claim{}}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for g, n := range p.GroupLimits {
+		if n <= 0 {
+			continue
 		}
-		if len(ready) == 0 && running == 0 {
-			return nil, false // nothing waits for a place that nobody holds
+		s := ps.groups[g]
+		if s == nil {
+			s = newFairSem(smallest)
+			ps.groups[g] = s
 		}
-		var offer chan<- int // nil, so never chosen, while nothing is ready
-		var first int
-		if len(ready) > 0 {
-			offer, first = work, ready[0]
+		pl.groups[g] = s.join(pl.wake, n)
+	}
+	pl.worker = ps.workers.join(pl.wake, workers)
+	return pl
+}
+
+// leave takes a finished run's claims out, handing back places granted to
+// it that it never used.
+func (ps *places) leave(pl *runPlaces) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for g, c := range pl.groups {
+		if c.sem.leave(c) == 0 {
+			delete(ps.groups, g)
 		}
+	}
+	pl.worker.sem.leave(pl.worker)
+}
+
+// limited reports whether the run counts its targets of group g.
+func (pl *runPlaces) limited(g string) bool { return pl.groups[g] != nil }
+
+// acquire takes a place in group g for one target, or queues the run for
+// one.
+func (pl *runPlaces) acquire(g string) bool { return pl.groups[g].acquire() }
+
+// releaseGroup gives back a place in group g, when the run counts it.
+func (pl *runPlaces) releaseGroup(g string) {
+	if c := pl.groups[g]; c != nil {
+		c.sem.release()
+	}
+}
+
+// release gives back a target's places: its group's and its worker's.
+func (pl *runPlaces) release(g string) {
+	pl.releaseGroup(g)
+	pl.worker.sem.release()
+}
+
+// fairSem is a counting semaphore that runs share without ever blocking
+// in it: a run that finds no place is queued, first come first served, and
+// told on its wake channel once a place was set aside for it. So two jobs
+// at one site take turns, and a run waiting for one site never holds up
+// its targets at another.
+type fairSem struct {
+	// size settles the limit from the limits the runs in it asked for.
+	size func(asked map[*claim]int) int
+
+	mu     sync.Mutex
+	limit  int // 0: none
+	active int
+	queue  []*claim
+	asked  map[*claim]int
+}
+
+// Sizes of a shared limit: a site's sessions are held to the strictest
+// plan, the worker budget to the largest (each run keeps to its own count
+// with its own workers).
+func smallest(asked map[*claim]int) int {
+	n := 0
+	for _, v := range asked {
+		if n == 0 || v < n {
+			n = v
+		}
+	}
+	return n
+}
+
+func largest(asked map[*claim]int) int {
+	n := 0
+	for _, v := range asked {
+		n = max(n, v)
+	}
+	return n
+}
+
+func newFairSem(size func(map[*claim]int) int) *fairSem {
+	return &fairSem{size: size, asked: map[*claim]int{}}
+}
+
+// claim is one run's stake in one semaphore.
+type claim struct {
+	sem     *fairSem
+	wake    chan struct{}
+	queued  bool
+	granted int // places set aside for the run while it was queued
+}
+
+func (s *fairSem) join(wake chan struct{}, limit int) *claim {
+	c := &claim{sem: s, wake: wake}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked[c] = limit
+	s.limit = s.size(s.asked)
+	s.serve()
+	return c
+}
+
+// leave takes c out and says how many runs are still in.
+func (s *fairSem) leave(c *claim) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.queued {
+		s.queue = slices.DeleteFunc(s.queue, func(q *claim) bool { return q == c })
+	}
+	s.active -= c.granted
+	c.granted, c.queued = 0, false
+	delete(s.asked, c)
+	s.limit = s.size(s.asked)
+	s.serve()
+	return len(s.asked)
+}
+
+func (s *fairSem) free() bool { return s.limit <= 0 || s.active < s.limit }
+
+// acquire takes a place set aside for the claim's run, or a free one when
+// no other run waits, or else queues the run.
+func (c *claim) acquire() bool {
+	s := c.sem
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.granted > 0 {
+		c.granted--
+		return true
+	}
+	if s.free() && len(s.queue) == 0 {
+		s.active++
+		return true
+	}
+	if !c.queued {
+		c.queued = true
+		s.queue = append(s.queue, c)
+	}
+	return false
+}
+
+func (s *fairSem) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active--
+	s.serve()
+}
+
+// serve sets free places aside for the queued runs, in turn, and wakes
+// them.
+func (s *fairSem) serve() {
+	for len(s.queue) > 0 && s.free() {
+		c := s.queue[0]
+		s.queue = s.queue[1:]
+		c.queued = false
+		c.granted++
+		s.active++
 		select {
-		case offer <- first:
-			ready = ready[1:]
-			running++
-		case i := <-finished:
-			running--
-			g := p.Targets[i].Group
-			if limit(g) <= 0 {
-				break
-			}
-			if q := waiting[g]; len(q) > 0 {
-				ready = append(ready, q[0])
-				if waiting[g] = q[1:]; len(waiting[g]) == 0 {
-					delete(waiting, g)
-				}
-			} else {
-				active[g]--
-			}
-		case <-ctx.Done():
-			return notStarted(p, ready, next, waiting), false
-		case <-p.Drain:
-			return notStarted(p, ready, next, waiting), true
+		case c.wake <- struct{}{}:
+		default: // a wake is pending already
 		}
 	}
 }

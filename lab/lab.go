@@ -17,6 +17,8 @@ type Lab struct {
 	devs    []*device
 	state   *touchState
 	started time.Time
+	// load counts the sessions at work, for Peaks.
+	load *load
 
 	// fabric wires the devices to each other.
 	fabric *fabric
@@ -33,7 +35,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	l := &Lab{opts: opts, started: time.Now(), state: newTouchState("")}
+	l := &Lab{opts: opts, started: time.Now(), state: newTouchState(""), load: newLoad()}
 	if opts.Inventory != "" {
 		// A new lab is a fresh fleet: forget the touches of an earlier run.
 		sf := stateFile(opts.Inventory)

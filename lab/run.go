@@ -35,7 +35,13 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 		return fmt.Errorf("lab: %w", err)
 	}
 	<-ctx.Done()
-	return l.Close()
+	err = l.Close()
+	// What the clients' session limits held the lab to, for benchmarks
+	// that run vc against a lab in another process.
+	if _, werr := fmt.Fprintf(out, "lab stopped: %s\n", l.Peaks()); werr != nil && err == nil {
+		err = fmt.Errorf("lab: %w", werr)
+	}
+	return err
 }
 
 // writeInventoryFile writes the inventory whole or not at all, so a reader

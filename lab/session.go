@@ -81,6 +81,9 @@ func finish(ch ssh.Channel, err error) {
 // exec runs one command without a terminal: no echo, no prompt, no pager.
 func (d *device) exec(ctx context.Context, c *conn, sh *shell, ch ssh.Channel, line string) {
 	defer ch.Close()
+	// The client knows the command is done when the channel closes.
+	idle := d.lab.load.begin(d.Site)
+	defer idle()
 	if c.roundTrip(ctx) != nil {
 		return
 	}
@@ -102,6 +105,7 @@ func (d *device) exec(ctx context.Context, c *conn, sh *shell, ch ssh.Channel, l
 	if _, err := io.WriteString(ch, text); err != nil {
 		return
 	}
+	idle()
 	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{uint32(r.status)}))
 }
 

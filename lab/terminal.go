@@ -23,11 +23,15 @@ type terminal struct {
 	buf     [512]byte
 	pending []byte
 	lastCR  bool // a CR was just taken as Enter; a following LF is not a second one
+	// done ends the session's work (see Peaks); nil while it waits for a
+	// command.
+	done func()
 }
 
 // run serves the shell until the client leaves, a command ends the session
 // or a fault stops it.
 func (t *terminal) run() error {
+	defer t.rest()
 	p := t.sh.dev.plat
 	if p.banner != "" {
 		if err := t.write(strings.ReplaceAll(p.banner, "{host}", t.sh.dev.Name)); err != nil {
@@ -109,6 +113,9 @@ func (t *terminal) enter(line string) error {
 			return err
 		}
 	}
+	// The work is over before the prompt goes out: a client sees the
+	// command done only once the lab counted it done.
+	t.rest()
 	return t.write(sh.prompt())
 }
 
@@ -236,6 +243,11 @@ func (t *terminal) readByte() (byte, error) {
 		if err != nil {
 			return 0, err
 		}
+		if t.done == nil {
+			// Input while the device waited is a command coming: the
+			// session is at work from here, its round trip included.
+			t.done = t.sh.dev.lab.load.begin(t.sh.dev.Site)
+		}
 		t.conn.active()
 		if err := t.conn.roundTrip(t.ctx); err != nil {
 			return 0, err
@@ -250,6 +262,14 @@ func (t *terminal) readByte() (byte, error) {
 	}
 	t.lastCR = b == '\r'
 	return b, nil
+}
+
+// rest ends the session's work, if it was at work.
+func (t *terminal) rest() {
+	if t.done != nil {
+		t.done()
+		t.done = nil
+	}
 }
 
 // skipEscape drops an ANSI escape sequence such as an arrow key: ESC, '[',

@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"vc/engine"
@@ -323,12 +324,46 @@ func assemble(tb *tables) *records.Set {
 // (sessions, outputs, parsed records) grows with its devices, and a
 // thousand ARP tables arrive within a second: left to GOGC alone, the heap
 // would double before the first collection. It returns the undo.
+//
+// The limit is the process's, and runs may go side by side (a batch of
+// jobs): so the limit is for the devices of every run in progress
+// together, and the last run to end puts back what was there before the
+// first began. Left to each run alone, a small job would hold a large
+// one to its own small limit, and the collector would run without pause.
 func boundHeap(devices int) func() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return func() {}
 	}
-	old := debug.SetMemoryLimit(96<<20 + int64(devices)*(160<<10))
-	return func() { debug.SetMemoryLimit(old) }
+	memLimit.mu.Lock()
+	defer memLimit.mu.Unlock()
+	if memLimit.runs == 0 {
+		memLimit.before = debug.SetMemoryLimit(-1) // a negative limit reads it
+	}
+	memLimit.runs++
+	memLimit.devices += devices
+	debug.SetMemoryLimit(heapLimit(memLimit.devices))
+	return func() {
+		memLimit.mu.Lock()
+		defer memLimit.mu.Unlock()
+		memLimit.runs--
+		memLimit.devices -= devices
+		if memLimit.runs == 0 {
+			debug.SetMemoryLimit(memLimit.before)
+			return
+		}
+		debug.SetMemoryLimit(heapLimit(memLimit.devices))
+	}
+}
+
+func heapLimit(devices int) int64 { return 96<<20 + int64(devices)*(160<<10) }
+
+// memLimit is what boundHeap keeps of the runs in progress: the memory limit
+// it sets is the process's own, one for all of them.
+var memLimit struct {
+	mu      sync.Mutex
+	runs    int
+	devices int
+	before  int64
 }
 
 // userName is the OS user the run is recorded under.

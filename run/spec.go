@@ -61,8 +61,11 @@ type Spec struct {
 	Stages []string `json:"stages,omitempty"`
 	// Origin says what started the run: exec, retry, job, schedule, get.
 	Origin string `json:"origin,omitempty"`
-	// Job is the saved job the run comes from, when it does.
-	Job string `json:"job,omitempty"`
+	// Job is the saved job the run is of (a retry of it keeps it), and
+	// Batch the batch of jobs it ran in; history finds a job's last run
+	// by them.
+	Job   string `json:"job,omitempty"`
+	Batch uint64 `json:"batch,omitempty"`
 	// Note says why a run that did not happen did not (skipped, missed).
 	Note string `json:"note,omitempty"`
 	// View names the view whose commands ByPlatform holds, when the run

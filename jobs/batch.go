@@ -1,0 +1,314 @@
+package jobs
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"slices"
+	"sync"
+	"time"
+
+	"vc/history"
+	"vc/inventory"
+	"vc/run"
+	"vc/store"
+)
+
+// Status is how a job of a batch, or the batch, ended.
+type Status string
+
+// The statuses of a job in a batch and of a batch, beside run's own
+// (success, partial, failed, cancelled).
+const (
+	StatusRunning   Status = "running"
+	StatusSuccess   Status = Status(run.StatusSuccess)
+	StatusPartial   Status = Status(run.StatusPartial)
+	StatusFailed    Status = Status(run.StatusFailed)
+	StatusCancelled Status = Status(run.StatusCancelled)
+	// StatusError is a job whose run could not start (a credential gone,
+	// the vault locked); Error says why.
+	StatusError Status = "error"
+	// StatusEmpty is a job whose selection picks no device now.
+	StatusEmpty Status = "empty"
+)
+
+// JobResult is how one job of a batch went.
+type JobResult struct {
+	Slug string `json:"slug"`
+	// Run is the run history recorded (0: none, the job did not run).
+	Run     uint64        `json:"run,omitempty"`
+	Status  Status        `json:"status"`
+	Devices int           `json:"devices"`
+	OK      int           `json:"ok"`
+	Failed  int           `json:"failed"`
+	Skipped int           `json:"skipped"`
+	Elapsed time.Duration `json:"elapsed"`
+	Error   string        `json:"error,omitempty"`
+
+	// Job is the job as it ran, Result what run.Execute gave (nil when
+	// it did not run) and Err why it could not start; none is recorded.
+	Job    *Job        `json:"-"`
+	Result *run.Result `json:"-"`
+	Err    error       `json:"-"`
+}
+
+// Batch is one batch of jobs as recorded: its own id, when, and each
+// job's outcome with its run.
+type Batch struct {
+	ID        uint64       `json:"id"`
+	User      string       `json:"user,omitempty"`
+	Start     time.Time    `json:"start"`
+	End       time.Time    `json:"end,omitzero"`
+	Status    Status       `json:"status"`
+	Parallel  int          `json:"parallel"`
+	ForceSave bool         `json:"force_save,omitempty"`
+	Jobs      []*JobResult `json:"jobs"`
+}
+
+// Counts add up the devices of a batch's jobs.
+func (b *Batch) Counts() (devices, ok, failed, skipped int) {
+	for _, r := range b.Jobs {
+		devices, ok, failed, skipped = devices+r.Devices, ok+r.OK, failed+r.Failed, skipped+r.Skipped
+	}
+	return
+}
+
+// Observer follows a batch. Jobs run side by side, so its calls come
+// from several goroutines at once: it must be safe for concurrent use.
+type Observer interface {
+	// JobStarted is told of a job about to run on so many devices.
+	JobStarted(j *Job, devices int)
+	// JobFinished is told of each job as it ends, in the order they end.
+	JobFinished(r *JobResult)
+}
+
+// BatchOptions say how a batch runs.
+type BatchOptions struct {
+	// Parallel is how many jobs run at once (at least one). Their devices
+	// share the engine's worker budget and site limits all the same.
+	Parallel int
+	// ForceSave keeps the outputs that failed validation, for every job.
+	ForceSave bool
+	// Sink records each job's run (history and captures); nil: none.
+	Sink run.Sink
+	// Observer follows the batch; nil: nobody.
+	Observer Observer
+}
+
+// RunBatch runs jobs, Parallel at a time, each through run.Execute with
+// the Sink, on the devices its selection picks now, and records the batch
+// in the store: its id is in every run's spec (Spec.Batch). A job's
+// failure is part of the result, not an error; the error is for a batch
+// that could not be recorded. A cancelled ctx ends the running jobs as
+// run.Execute does and starts no more.
+func RunBatch(ctx context.Context, d run.Deps, jobs []*Job, o BatchOptions) (*Batch, error) {
+	b := &Batch{User: userName(), Start: time.Now(), Status: StatusRunning, Parallel: max(1, o.Parallel), ForceSave: o.ForceSave}
+	for _, j := range jobs {
+		b.Jobs = append(b.Jobs, &JobResult{Slug: j.Slug, Job: j, Status: StatusCancelled})
+	}
+	rec := context.WithoutCancel(ctx)
+	if err := d.Store.Update(rec, func(t *store.Tx) error {
+		id, err := t.Bucket(store.BucketJobs).NextSequence()
+		if err != nil {
+			return err
+		}
+		b.ID = id
+		return putBatch(t, b)
+	}); err != nil {
+		return nil, fmt.Errorf("jobs: record the batch: %w", err)
+	}
+	var all []*store.Device
+	if err := d.Store.View(ctx, func(t *store.Tx) error {
+		var err error
+		all, err = store.List[store.Device](t)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(b.Parallel, len(jobs)) {
+		wg.Go(func() {
+			for i := range next {
+				runJob(ctx, d, b, b.Jobs[i], all, o)
+			}
+		})
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	b.End, b.Status = time.Now(), batchStatus(ctx, b.Jobs)
+	if err := d.Store.Update(rec, func(t *store.Tx) error { return putBatch(t, b) }); err != nil {
+		return b, fmt.Errorf("jobs: record the batch: %w", err)
+	}
+	return b, nil
+}
+
+// runJob runs one job of a batch and fills in its result.
+func runJob(ctx context.Context, d run.Deps, b *Batch, res *JobResult, all []*store.Device, o BatchOptions) {
+	start := time.Now()
+	j := res.Job
+	spec := j.Spec()
+	spec.Batch = b.ID
+	spec.ForceSave = spec.ForceSave || o.ForceSave
+	devs, err := Devices(j, all)
+	if err == nil && len(devs) == 0 {
+		res.Status = StatusEmpty
+		if o.Observer != nil {
+			o.Observer.JobFinished(res)
+		}
+		return
+	}
+	for _, dev := range devs {
+		spec.Devices = append(spec.Devices, dev.Name)
+	}
+	res.Devices = len(spec.Devices)
+	if err == nil {
+		if o.Observer != nil {
+			o.Observer.JobStarted(j, res.Devices)
+		}
+		res.Result, err = run.Execute(ctx, d, spec, o.Sink, nil)
+	}
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		res.Status, res.Err, res.Error = StatusError, err, err.Error()
+		res.Failed = res.Devices
+	} else {
+		r := res.Result.Run
+		res.Run, res.Status, res.Elapsed = r.ID, Status(r.Status), r.End.Sub(r.Start)
+		for _, dev := range r.Devices {
+			switch {
+			case !dev.Done, dev.Kind == run.KindGone:
+				res.Skipped++
+			case dev.OK():
+				res.OK++
+			default:
+				res.Failed++
+			}
+		}
+	}
+	if o.Observer != nil {
+		o.Observer.JobFinished(res)
+	}
+}
+
+// Devices are the inventory devices a job's selection picks among all.
+func Devices(j *Job, all []*store.Device) ([]*store.Device, error) {
+	f, err := inventory.Compile(j.Select)
+	if err != nil {
+		return nil, &FieldError{Job: j.Slug, Field: FieldSelect, Err: err}
+	}
+	return f.Select(all)
+}
+
+// batchStatus sums up the jobs: success when none failed (a job that
+// picked no device did not fail), failed when every one that ran failed.
+func batchStatus(ctx context.Context, jobs []*JobResult) Status {
+	var ran, bad int
+	for _, r := range jobs {
+		if r.Status == StatusEmpty {
+			continue
+		}
+		ran++
+		if r.Status != StatusSuccess {
+			bad++
+		}
+	}
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		return StatusCancelled
+	case bad == 0:
+		return StatusSuccess
+	case bad == ran && !slices.ContainsFunc(jobs, func(r *JobResult) bool { return r.OK > 0 }):
+		return StatusFailed
+	}
+	return StatusPartial
+}
+
+func putBatch(t *store.Tx, b *Batch) error {
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	return t.Bucket(store.BucketJobs).Put(batchKey(b.ID), raw)
+}
+
+// Batches returns the recorded batches, newest first; limit > 0 keeps
+// the newest so many.
+func Batches(ctx context.Context, st *store.Store, limit int) ([]*Batch, error) {
+	var out []*Batch
+	err := st.View(ctx, func(t *store.Tx) error {
+		c := t.Bucket(store.BucketJobs).Cursor()
+		end := batchKey(^uint64(0))
+		k, v := c.Seek(end)
+		if k == nil || string(k) > string(end) {
+			k, v = c.Prev()
+		}
+		for ; k != nil && len(k) == len(end) && string(k[:2]) == string(batchPrefix); k, v = c.Prev() {
+			var b Batch
+			if err := json.Unmarshal(v, &b); err != nil {
+				return fmt.Errorf("jobs: decode batch %d: %w", binary.BigEndian.Uint64(k[2:]), err)
+			}
+			out = append(out, &b)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// LastRuns are the newest recorded run of each job, by slug: the runs a
+// batch or run SLUG made (retries of them are not the job's own).
+func LastRuns(ctx context.Context, st *store.Store) (map[string]history.Summary, error) {
+	runs, err := history.List(ctx, st, history.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]history.Summary{}
+	for _, r := range runs {
+		if r.Spec.Job == "" || r.Spec.Origin != "job" {
+			continue
+		}
+		if _, seen := out[r.Spec.Job]; !seen {
+			out[r.Spec.Job] = r
+		}
+	}
+	return out, nil
+}
+
+// Runs are a job's recorded runs, newest first; limit > 0 keeps the
+// newest so many.
+func Runs(ctx context.Context, st *store.Store, slug string, limit int) ([]history.Summary, error) {
+	runs, err := history.List(ctx, st, history.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []history.Summary
+	for _, r := range runs {
+		if r.Spec.Job == slug && (limit <= 0 || len(out) < limit) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// userName is the OS user a batch is recorded under, as its runs are.
+func userName() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
