@@ -31,7 +31,7 @@ lint: ## gofmt, go vet and staticcheck
 	@command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
 
-bench: build ## benchmarks: inventory at 100,000 devices, completion, TextFSM vs Python, fan-out vs Netmiko, captures, views vs exec
+bench: build ## benchmarks: inventory at 100,000 devices, completion, TextFSM vs Python, fan-out vs Netmiko, captures, views, jobs, the daemon soak (10 min)
 	$(GO) test -run '^$$' -bench 'Import|Select' -benchmem -benchtime 3x ./console/
 	$(GO) test -run '^$$' -bench 'CompleteAt100k' -benchmem ./console/
 	./scripts/bench-inventory.sh $(BIN)
@@ -42,6 +42,9 @@ bench: build ## benchmarks: inventory at 100,000 devices, completion, TextFSM vs
 	./scripts/bench-captures.sh $(BIN) 1000
 	$(GO) test -run '^$$' -bench 'RecordEnd' -benchtime 20x ./history/
 	./scripts/bench-views.sh $(BIN) 1000
+	$(GO) test -run '^$$' -bench 'Jobs' -benchtime 1x ./console/
+	./scripts/bench-jobs.sh $(BIN) 1000
+	./scripts/bench-daemon.sh $(BIN) 200 600 10s
 
 demo: build ## build vc and run the demo script end to end
 	./scripts/demo.sh $(BIN) $(DEMO_HOME)

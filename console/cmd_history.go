@@ -91,7 +91,7 @@ func parseAge(v string) (time.Duration, error) {
 	return d, nil
 }
 
-var historyColumns = []string{"id", "start", "status", "origin", "commands", "devices", "ok", "failed", "duration", "user", "selection"}
+var historyColumns = []string{"id", "start", "status", "origin", "job", "commands", "devices", "ok", "failed", "duration", "user", "selection", "note"}
 
 func runHistory(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	f := history.Filter{Limit: 20}
@@ -132,8 +132,8 @@ func runHistory(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		if !r.End.IsZero() {
 			dur = r.End.Sub(r.Start).Round(time.Millisecond)
 		}
-		set.Rows = append(set.Rows, []any{int(r.ID), r.Start, string(r.Status), r.Spec.Origin, strings.Join(r.Spec.Commands, "; "),
-			r.Total, r.OK, r.Failed, dur, r.User, r.Spec.Selection})
+		set.Rows = append(set.Rows, []any{int(r.ID), r.Start, string(r.Status), r.Spec.Origin, r.Spec.Job, strings.Join(r.Spec.Commands, "; "),
+			r.Total, r.OK, r.Failed, dur, r.User, r.Spec.Selection, r.Spec.Note})
 	}
 	if expr != "" {
 		out, skipped, err := records.Where(set, expr)
@@ -202,8 +202,8 @@ func runHistoryShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 	}
 	c2 := r.Counts()
 	head := &records.Set{Record: true,
-		Columns: []string{"id", "status", "origin", "commands", "selection", "user", "start", "end", "devices", "ok", "failed", "not run", "unchecked", "stages", "warnings", "recording"},
-		Rows: [][]any{{int(r.ID), string(r.Status), r.Spec.Origin, strings.Join(r.Spec.Commands, "; "), r.Spec.Selection, r.User, r.Start, r.End,
+		Columns: []string{"id", "status", "origin", "job", "batch", "note", "commands", "selection", "user", "start", "end", "devices", "ok", "failed", "not run", "unchecked", "stages", "warnings", "recording"},
+		Rows: [][]any{{int(r.ID), string(r.Status), r.Spec.Origin, r.Spec.Job, orNil(int(r.Spec.Batch)), r.Spec.Note, strings.Join(r.Spec.Commands, "; "), r.Spec.Selection, r.User, r.Start, r.End,
 			len(r.Devices), c2.OK, c2.Failed, c2.Pending, r.Unchecked, strings.Join(r.Spec.Stages, " |> "), r.Warnings, rec}}}
 	if c.Bool("json") {
 		var devs []map[string]any

@@ -9,9 +9,11 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"vc/daemon"
 	"vc/engine"
 	"vc/jobs"
 	"vc/records"
@@ -47,6 +49,7 @@ func jobCommands() []*Command {
 			Name: "job create", Args: "SLUG", Group: groupJobs, MinArgs: 1, MaxArgs: 1,
 			Flags: []Flag{
 				{Name: "command", Value: "CMD", Help: "a command to send (several: in one session, in order)", Many: true},
+				{Name: "sync", Value: "ARGS", Help: "instead of commands: an inventory sync, device sync's arguments (netbox --url URL --token-file FILE ...)"},
 				{Name: "select", Value: "EXPR", Help: "the devices, as select takes them (site == \"usa\"; * for all)"},
 				{Name: "capture-type", Value: "TYPE", Help: "keep the outputs as this capture type"},
 				{Name: "timeout", Value: "DURATION", Help: "time each command may take (default 30s)"},
@@ -69,6 +72,7 @@ func jobCommands() []*Command {
 			Examples: []string{
 				`job create arista-arp --command "show ip arp" --select 'vendor == "arista"' --tag daily`,
 				`job create configs --command "show running-config" --command "show version" --select '*' --capture-type configs --scrub`,
+				`job create netbox-nightly --sync "netbox --url https://netbox.example.com --token-file /etc/vc/netbox-token --prune"`,
 			},
 			Run: runJobCreate,
 		},
@@ -101,15 +105,15 @@ func jobCommands() []*Command {
 		},
 		{
 			Name: "job rm", Args: "SLUG|PATTERN...", Group: groupJobs, MinArgs: 1, MaxArgs: -1,
-			Summary:  "remove jobs (their runs stay in history)",
+			Summary:  "remove jobs (their runs stay in history); a job a schedule runs is kept until the schedule goes",
 			Examples: []string{"job rm arista-arp", "job rm 'test-*'"},
 			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 				slugs, err := e.jobSlugs(ctx, c.Args)
 				if err != nil {
 					return nil, err
 				}
-				if err := jobs.Remove(ctx, e.Store, slugs); err != nil {
-					return nil, err
+				if err := jobs.Remove(ctx, e.Store, slugs, unscheduled); err != nil {
+					return nil, jobError(err)
 				}
 				e.saidf("removed %s %s", plural("job", len(slugs)), strings.Join(slugs, ", "))
 				return nil, nil
@@ -139,10 +143,10 @@ func jobCommands() []*Command {
 		},
 		{
 			Name: "job rename", Args: "OLD NEW", Group: groupJobs, MinArgs: 2, MaxArgs: 2,
-			Summary:  "give a job a new slug (its past runs keep the old one in history)",
+			Summary:  "give a job a new slug (its schedules follow; its past runs keep the old one in history)",
 			Examples: []string{"job rename arista-arp arista-arp-daily"},
 			Run: func(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-				if err := jobs.Rename(ctx, e.Store, c.Args[0], c.Args[1]); err != nil {
+				if err := jobs.Rename(ctx, e.Store, c.Args[0], c.Args[1], daemon.RenameJob); err != nil {
 					return nil, jobError(err)
 				}
 				e.saidf("renamed job %s to %s", c.Args[0], c.Args[1])
@@ -178,6 +182,21 @@ func jobCommands() []*Command {
 	cmds = append(cmds, jobRunCommands()...)
 	cmds = append(cmds, jobMigrateCommands()...)
 	return append(cmds, coverageCommands()...)
+}
+
+// unscheduled refuses to remove a job that a schedule runs: the daemon
+// would fail it at every fire time.
+func unscheduled(t *store.Tx, slug string) error {
+	scheds, err := daemon.OfJob(t, slug)
+	if err != nil || len(scheds) == 0 {
+		return err
+	}
+	ids := make([]string, len(scheds))
+	for i, s := range scheds {
+		ids[i] = strconv.FormatUint(s.ID, 10)
+	}
+	return &inputError{fmt.Errorf("job %s is run by %s %s: remove %s first (schedule rm %s)", slug,
+		plural("schedule", len(ids)), strings.Join(ids, ", "), map[bool]string{true: "it", false: "them"}[len(ids) == 1], strings.Join(ids, " "))}
 }
 
 const slugHelp = "A job's SLUG is lowercase words of letters and digits joined by - or _ (arista-arp, core_configs)."
@@ -232,6 +251,7 @@ func (e *Env) jobChecks(ctx context.Context) jobs.Checks {
 			}
 			return nil
 		},
+		Sync: e.checkSyncJob,
 		Stage: func(line string) error {
 			st, err := e.cmds.Parse(line)
 			if err != nil {
@@ -310,8 +330,11 @@ func runJobCreate(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if err := jobs.ValidSlug(j.Slug); err != nil {
 		return nil, jobError(err)
 	}
+	if c.Has("sync") {
+		return nil, e.createSyncJob(ctx, j, c)
+	}
 	if len(c.Strings("command")) == 0 {
-		return nil, usagef("job create: give the commands with --command \"CMD\"")
+		return nil, usagef("job create: give the commands with --command \"CMD\" (or --sync ARGS, for an inventory sync)")
 	}
 	if !c.Has("select") {
 		return nil, usagef("job create: give the devices with --select EXPR (* for all)")
@@ -359,8 +382,40 @@ func runJobCreate(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if err := jobs.Create(ctx, e.Store, j); err != nil {
 		return nil, jobError(err)
 	}
-	e.saidf("created job %s: %s on %s", j.Slug, strings.Join(j.Commands, "; "), j.Select)
+	e.saidf("created job %s: %s on %s", j.Slug, jobWhat(j), j.Select)
 	return nil, nil
+}
+
+// createSyncJob creates a job that syncs the inventory.
+func (e *Env) createSyncJob(ctx context.Context, j *jobs.Job, c *Call) error {
+	for _, f := range []string{"command", "select", "template", "stage", "capture-type", "timeout", "connect-timeout",
+		"run-timeout", "workers", "cred", "min-score", "force-save", "scrub"} {
+		if c.Has(f) {
+			return usagef("job create --sync: --%s is for jobs that send commands to devices", f)
+		}
+	}
+	if err := jobError(j.Set(jobs.FieldSync, c.String("sync", ""))); err != nil {
+		return err
+	}
+	if err := setJobFlags(j, c); err != nil {
+		return err
+	}
+	if err := e.checkJob(ctx, j); err != nil {
+		return err
+	}
+	if err := jobs.Create(ctx, e.Store, j); err != nil {
+		return jobError(err)
+	}
+	e.saidf("created job %s: device sync %s", j.Slug, j.Sync)
+	return nil
+}
+
+// jobWhat is what a job does, in a line: its commands, or its sync.
+func jobWhat(j *jobs.Job) string {
+	if j.Sync != "" {
+		return "device sync " + j.Sync
+	}
+	return strings.Join(j.Commands, "; ")
 }
 
 var jobListColumns = []string{"slug", "enabled", "tags", "commands", "select", "last_run", "last_status", "last_time", "name"}
@@ -384,7 +439,7 @@ func runJobList(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		if r, ok := last[j.Slug]; ok {
 			id, status, when = int(r.ID), string(r.Status), r.Start
 		}
-		set.Rows = append(set.Rows, []any{j.Slug, j.Enabled(), j.Tags, strings.Join(j.Commands, "; "), j.Select, id, status, when, j.Name})
+		set.Rows = append(set.Rows, []any{j.Slug, j.Enabled(), j.Tags, jobWhat(j), j.Select, id, status, when, j.Name})
 	}
 	if tag != "" && len(set.Rows) == 0 {
 		set.Empty = "no job has the tag " + store.Quote(tag)
@@ -401,9 +456,13 @@ func runJobShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	devs, err := jobs.Devices(j, all)
-	if err != nil {
-		return nil, err
+	var devsNow any
+	if j.Sync == "" {
+		devs, err := jobs.Devices(j, all)
+		if err != nil {
+			return nil, err
+		}
+		devsNow = len(devs)
 	}
 	// A field left at its default shows as nothing.
 	dur := func(d time.Duration) any {
@@ -414,17 +473,17 @@ func runJobShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	}
 
 	head := &records.Set{Record: true,
-		Columns: []string{"slug", "name", "description", "enabled", "tags", "select", "devices_now", "commands", "stages", "capture_type",
+		Columns: []string{"slug", "name", "description", "enabled", "tags", "sync", "select", "devices_now", "commands", "stages", "capture_type",
 			"timeout", "connect_timeout", "run_timeout", "workers", "cred", "templates", "min_score", "force_save", "scrub", "raw",
 			"no_capture", "max_output", "from", "created", "updated"},
-		Rows: [][]any{{j.Slug, j.Name, j.Description, j.Enabled(), j.Tags, j.Select, len(devs), j.Commands, strings.Join(j.Stages, " |> "),
+		Rows: [][]any{{j.Slug, j.Name, j.Description, j.Enabled(), j.Tags, j.Sync, j.Select, devsNow, j.Commands, strings.Join(j.Stages, " |> "),
 			j.CaptureType, dur(j.Timeout), dur(j.ConnectTimeout), dur(j.RunTimeout), orNil(j.Workers), j.Cred, j.Templates,
 			orNil(j.MinScore), orNil(j.ForceSave), orNil(j.Scrub), orNil(j.Raw), orNil(j.NoCapture), orNil(j.MaxOutput), j.From, j.Created, j.Updated}}}
 	runs, err := jobs.Runs(ctx, e.Store, j.Slug, 10)
 	if err != nil {
 		return nil, err
 	}
-	set := &records.Set{Columns: []string{"run", "start", "status", "origin", "batch", "devices", "ok", "failed", "duration"},
+	set := &records.Set{Columns: []string{"run", "start", "status", "origin", "batch", "devices", "ok", "failed", "duration", "note"},
 		Empty: "no runs of this job yet (run " + j.Slug + ")"}
 	for _, r := range runs {
 		var d any
@@ -435,7 +494,7 @@ func runJobShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		if r.Spec.Batch != 0 {
 			batch = int(r.Spec.Batch)
 		}
-		set.Rows = append(set.Rows, []any{int(r.ID), r.Start, string(r.Status), r.Spec.Origin, batch, r.Total, r.OK, r.Failed, d})
+		set.Rows = append(set.Rows, []any{int(r.ID), r.Start, string(r.Status), r.Spec.Origin, batch, r.Total, r.OK, r.Failed, d, r.Spec.Note})
 	}
 	if c.Bool("json") {
 		head.Columns = append(head.Columns, "runs")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -82,13 +83,16 @@ func runRun(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	}
 	// Unlock once, before the jobs start: jobs side by side would each ask
 	// for the password.
-	if err := e.keyring.With(ctx, func(*vault.Key, *vault.Header) error { return nil }); err != nil {
-		return nil, err
+	// A sync job needs no credential: a batch of them only needs no vault.
+	if slices.ContainsFunc(chosen, func(j *jobs.Job) bool { return j.Sync == "" }) {
+		if err := e.keyring.With(ctx, func(*vault.Key, *vault.Header) error { return nil }); err != nil {
+			return nil, err
+		}
 	}
 	e.last = nil
 	obs := &batchProgress{e: e}
 	b, err := jobs.RunBatch(ctx, deps, chosen, jobs.BatchOptions{Parallel: parallel, ForceSave: c.Bool("force-save"),
-		Sink: e.recorder(), Observer: obs})
+		Sink: e.recorder(), Observer: obs, Sync: e.syncJob})
 	if b == nil {
 		return nil, err
 	}
@@ -133,8 +137,10 @@ func (e *Env) batchDevices(ctx context.Context, chosen []*jobs.Job) int {
 	}
 	n := 0
 	for _, j := range chosen {
-		devs, _ := jobs.Devices(j, all)
-		n += len(devs)
+		if j.Sync == "" {
+			devs, _ := jobs.Devices(j, all)
+			n += len(devs)
+		}
 	}
 	return n
 }
@@ -153,11 +159,21 @@ func (p *batchProgress) JobFinished(r *jobs.JobResult) {
 	defer p.mu.Unlock()
 	e := p.e
 	switch {
-	case r.Err != nil:
+	case r.Err != nil && r.Job.Sync == "":
 		e.warnf("job %s: %v", r.Slug, r.Err)
 		return
 	case r.Status == jobs.StatusEmpty:
 		e.warnf("job %s: its selection picks no device now (%s)", r.Slug, r.Job.Select)
+		return
+	case r.Job.Sync != "":
+		for _, w := range r.Warnings {
+			e.warnf("job %s: %s", r.Slug, w)
+		}
+		if r.Err != nil {
+			e.warnf("job %s: %v (run %d)", r.Slug, r.Err, r.Run)
+			return
+		}
+		e.saidf("job %s: synced: %s, %s (run %d)", r.Slug, r.Note, fmtElapsed(r.Elapsed), r.Run)
 		return
 	}
 	res := r.Result
@@ -213,6 +229,10 @@ func (e *Env) dryRunJobs(ctx context.Context, chosen []*jobs.Job) (*records.Set,
 	}
 	var out *records.Set
 	for _, j := range chosen {
+		if j.Sync != "" {
+			e.saidf("job %s: device sync %s (a dry run does not read the source)", j.Slug, j.Sync)
+			continue
+		}
 		devs, err := jobs.Devices(j, all)
 		if err != nil {
 			return nil, err

@@ -22,6 +22,8 @@ func commandTable() *Table {
 		templateCommands(),
 		viewCommands(),
 		jobCommands(),
+		scheduleCommands(),
+		daemonCommands(),
 	)
 }
 
@@ -39,7 +41,7 @@ const (
 )
 
 func groupOrder() []string {
-	return []string{groupSelect, groupRun, groupHistory, groupJobs, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
+	return []string{groupSelect, groupRun, groupHistory, groupJobs, groupSchedule, groupInventory, groupVault, groupRecords, groupSession, groupStore, groupLab}
 }
 
 var jsonFlag = Flag{Name: "json", Help: "print JSON instead of a table"}

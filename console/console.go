@@ -39,6 +39,7 @@ const usageText = `usage:
   vc COMMAND [ARGS...]     run one command
   vc -c 'CMD; CMD'         run commands
   vc -f SCRIPT [ARGS...]   run a script ($1, $2... are its arguments)
+  vc daemon [FLAGS]        run the schedules' jobs when due (vc help daemon)
 
 flags:
   --home DIR               vc's home (default $VC_HOME, else ~/.vc)
@@ -106,6 +107,11 @@ func Run(ctx context.Context, args []string, io IO, version string) int {
 			return ExitUsage
 		}
 		return env.exit(env.runSource(env.interruptible(ctx), "-c", strings.NewReader(*cmds)))
+	case len(rest) > 0 && rest[0] == "daemon" && (len(rest) == 1 || rest[1] != "status"):
+		// The daemon takes the signals itself: SIGTERM drains, SIGHUP
+		// reloads.
+		env.daemonOK = true
+		return env.exit(env.runArgs(ctx, rest))
 	case len(rest) > 0:
 		return env.exit(env.runArgs(env.interruptible(ctx), rest))
 	case io.InTTY:

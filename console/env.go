@@ -66,6 +66,9 @@ type Env struct {
 	// ask reads a secret from the terminal without echo; nil when there is
 	// no terminal. Tests replace it.
 	askSecret func(ctx context.Context, prompt string) ([]byte, error)
+	// daemonOK says vc was started as vc daemon: the one way the
+	// daemon command runs (not inside the console or a script).
+	daemonOK bool
 
 	// runner keeps the session's SSH sessions warm between execs.
 	runner *engine.Runner

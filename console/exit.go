@@ -31,10 +31,10 @@ type exitDoc struct {
 func exitCodes() []exitDoc {
 	return []exitDoc{
 		{ExitOK, "everything succeeded"},
-		{ExitFailure, "a command failed"},
+		{ExitFailure, "a command failed (vc daemon: another daemon holds the store, or it could not start; daemon status: no daemon runs)"},
 		{ExitUsage, "a command was mistyped: unknown command, bad flag or argument"},
-		{ExitPartial, "exec: some devices failed, others succeeded"},
-		{ExitAllFailed, "exec: every device failed"},
+		{ExitPartial, "exec, retry, get, run: some devices failed or were skipped, others succeeded; device sync: some devices were skipped"},
+		{ExitAllFailed, "exec, retry, get, run: every device failed"},
 		{ExitBusy, "the store was held by another vc for longer than VC_LOCK_TIMEOUT"},
 		{ExitVaultLocked, "the vault was needed but is not initialized, or there was no password to unlock it (VC_VAULT_PASSWORD, --vault-password-file, a terminal)"},
 		{ExitWrongPass, "a wrong password for the vault or for a credentials bundle"},

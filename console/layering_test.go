@@ -39,6 +39,9 @@ func TestLayering(t *testing.T) {
 		"vc/secrets":          {"vc/console", "vc/lab", "vc/run", "vc/render", "vc/templates", "golang.org/x/term"},
 		"vc/run":              {"vc/console", "vc/lab", "vc/render", "vc/history", "golang.org/x/term"},
 		"vc/history":          {"vc/console", "vc/lab", "vc/render", "golang.org/x/term"},
+		"vc/jobs":             {"vc/console", "vc/lab", "vc/render", "golang.org/x/term"},
+		"vc/daemon":           {"vc/console", "vc/lab", "vc/render", "vc/jobs", "golang.org/x/term"},
+		"vc/views":            {"vc/console", "vc/engine", "vc/store", "vc/vault", "vc/lab", "vc/run", "vc/secrets", "vc/render", "vc/history", "golang.org/x/term"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", pkg).Output()
@@ -62,7 +65,7 @@ func TestLayering(t *testing.T) {
 // back as values, warnings and observer calls.
 func TestDomainNeverTalksToThePerson(t *testing.T) {
 	talk := regexp.MustCompile(`\bos\.(Stdout|Stderr|Stdin)\b|\bfmt\.Print(f|ln)?\(|\bterm\.ReadPassword\b`)
-	for _, dir := range []string{"../run", "../history", "../daemon", "../capture", "../inventory/netbox", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
+	for _, dir := range []string{"../run", "../history", "../daemon", "../jobs", "../views", "../capture", "../inventory/netbox", "../secrets", "../records", "../render", "../inventory", "../store", "../vault", "../templates", "../engine"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

@@ -82,6 +82,7 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 	maps.Copy(cmds, vaultScriptCommands())
 	maps.Copy(cmds, labScriptCommands())
 	maps.Copy(cmds, storeScriptCommands())
+	maps.Copy(cmds, daemonScriptCommands())
 	maps.Copy(cmds, ptyScriptCommands())
 	maps.Copy(cmds, netboxtest.ScriptCommands())
 	return cmds

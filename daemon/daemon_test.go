@@ -16,7 +16,7 @@ import (
 func TestParseNamesTheField(t *testing.T) {
 	for _, tc := range []struct {
 		expr, tz, want string
-		field       int
+		field          int
 	}{
 		{"0 2 * * *", "", "", 0},
 		{"*/15 * * * 1-5", "Europe/Paris", "", 0},

@@ -42,6 +42,20 @@ type Schedule struct {
 	Fired  time.Time `json:"fired,omitzero"`
 	Run    uint64    `json:"run,omitempty"`
 	Status string    `json:"status,omitempty"`
+	// Resumed is when it was last enabled again: fire times while it was
+	// disabled were not missed.
+	Resumed time.Time `json:"resumed,omitzero"`
+}
+
+// since is the time after which a fire time not dealt with was missed.
+func (s *Schedule) since() time.Time {
+	t := s.Created
+	for _, u := range []time.Time{s.Fired, s.Resumed} {
+		if u.After(t) {
+			t = u
+		}
+	}
+	return t
 }
 
 // fieldNames are the five fields of a cron expression, in order.
@@ -241,8 +255,38 @@ func SetEnabled(t *store.Tx, id uint64, on bool) error {
 	if err != nil {
 		return err
 	}
+	if on && !s.Enabled {
+		s.Resumed = t.Now()
+	}
 	s.Enabled = on
 	return put(t, s)
+}
+
+// RenameJob makes the schedules of job from run job to, as job rename
+// does, in the same transaction.
+func RenameJob(t *store.Tx, from, to string) error {
+	all, err := List(t)
+	if err != nil {
+		return err
+	}
+	for _, s := range all {
+		if s.Job == from {
+			s.Job = to
+			if err := put(t, s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// OfJob lists the schedules that run a job.
+func OfJob(t *store.Tx, job string) ([]*Schedule, error) {
+	all, err := List(t)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(s *Schedule) bool { return s.Job != job }), nil
 }
 
 // noteFired records what became of a fire time.

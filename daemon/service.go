@@ -20,7 +20,9 @@ import (
 // uses: history, captures and all.
 type Jobs interface {
 	// Run runs the job now. drain, when closed, stops it starting more
-	// devices; ctx bounds those still running.
+	// devices; ctx bounds those still running. A job that could not run
+	// comes back with an error, and with the run that records why when
+	// there is one.
 	Run(ctx context.Context, job string, drain <-chan struct{}) (*run.Run, error)
 }
 
@@ -59,6 +61,9 @@ type service struct {
 	drain   chan struct{}
 	version uint64
 	scheds  []*Schedule
+	// ended tells the loop a job ended, so the status says so at once
+	// rather than at the next beat.
+	ended chan struct{}
 }
 
 type job struct {
@@ -78,7 +83,7 @@ func Serve(ctx context.Context, o Options, stop, reload <-chan struct{}) error {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	host, _ := os.Hostname()
-	s := &service{o: o, log: o.Log, active: map[string]*job{}, drain: make(chan struct{}),
+	s := &service{o: o, log: o.Log, active: map[string]*job{}, drain: make(chan struct{}), ended: make(chan struct{}, 1),
 		status: Status{PID: os.Getpid(), Host: host, Started: o.Now()}}
 	if err := s.load(ctx, true); err != nil {
 		return err
@@ -118,10 +123,15 @@ func Serve(ctx context.Context, o Options, stop, reload <-chan struct{}) error {
 		case <-beat.C:
 			timer.Stop()
 			s.beat(ctx)
+		case <-s.ended:
+			timer.Stop()
+			s.beat(ctx)
 		case <-timer.C:
 			for _, sc := range due {
 				s.fire(ctx, sc, next)
 			}
+			// What runs now, and what is next, show at once.
+			s.beat(ctx)
 		}
 	}
 }
@@ -161,18 +171,10 @@ func (s *service) nextFire() (time.Time, []*Schedule) {
 		if !sc.Enabled {
 			continue
 		}
-		// Fire times are whole seconds: look from the second before now,
-		// so a time that is now is not passed over, or from the last one
-		// dealt with.
-		base := now.Add(-time.Second).Truncate(time.Second)
-		if sc.Fired.After(base) {
-			base = sc.Fired
-		}
-		ts, err := sc.Next(base, 1)
-		if err != nil || len(ts) == 0 {
+		t, ok := nextOf(sc, now)
+		if !ok {
 			continue
 		}
-		t := ts[0]
 		switch {
 		case at.IsZero() || t.Before(at):
 			at, due = t, []*Schedule{sc}
@@ -183,6 +185,25 @@ func (s *service) nextFire() (time.Time, []*Schedule) {
 	return at, due
 }
 
+// nextOf is a schedule's next fire time: the one after the last dealt
+// with (or since it was made or enabled again), so @every counts from
+// there and not from whenever the loop woke up. Times that passed while
+// no daemon ran were dealt with at start (missed).
+func nextOf(sc *Schedule, now time.Time) (time.Time, bool) {
+	ts, err := sc.Next(sc.since(), 1)
+	if err != nil || len(ts) == 0 {
+		return time.Time{}, false
+	}
+	if ts[0].Before(now.Add(-lateAfter)) {
+		// Fallen behind (the clock jumped, the machine slept): go on
+		// from now rather than fire each time that passed.
+		if ts, err = sc.Next(now.Add(-time.Second).Truncate(time.Second), 1); err != nil || len(ts) == 0 {
+			return time.Time{}, false
+		}
+	}
+	return ts[0], true
+}
+
 // missed records the fire times that passed while no daemon ran, and with
 // CatchUp runs each such job once.
 func (s *service) missed(ctx context.Context) {
@@ -191,11 +212,7 @@ func (s *service) missed(ctx context.Context) {
 		if !sc.Enabled {
 			continue
 		}
-		since := sc.Fired
-		if since.IsZero() {
-			since = sc.Created
-		}
-		due, err := sc.Due(since, now.Add(-time.Second))
+		due, err := sc.Due(sc.since(), now.Add(-time.Second))
 		if err != nil || len(due) == 0 {
 			continue
 		}
@@ -260,9 +277,12 @@ func (s *service) start(ctx context.Context, sc *Schedule, at time.Time) {
 		delete(s.active, sc.Job)
 		s.mu.Unlock()
 		status, id := "failed", uint64(0)
+		if r != nil {
+			id = r.ID
+		}
 		switch {
 		case err != nil:
-			s.log.Error("the job did not run", "schedule", sc.ID, "job", sc.Job, "err", err)
+			s.log.Error("the job did not run", "schedule", sc.ID, "job", sc.Job, "run", id, "err", err)
 		case r != nil:
 			status, id = string(r.Status), r.ID
 			c := r.Counts()
@@ -270,6 +290,10 @@ func (s *service) start(ctx context.Context, sc *Schedule, at time.Time) {
 				"took", r.End.Sub(r.Start).Round(time.Millisecond).String())
 		}
 		_ = s.o.Store.Update(context.WithoutCancel(ctx), func(t *store.Tx) error { return noteFired(t, sc.ID, at, id, status) })
+		select {
+		case s.ended <- struct{}{}:
+		default:
+		}
 	})
 }
 
@@ -310,8 +334,8 @@ func (s *service) beat(ctx context.Context) {
 		if !sc.Enabled {
 			continue
 		}
-		if ts, err := sc.Next(s.o.Now(), 1); err == nil && len(ts) > 0 {
-			s.status.Next = append(s.status.Next, Due{Schedule: sc.ID, Job: sc.Job, At: ts[0]})
+		if t, ok := nextOf(sc, s.o.Now()); ok {
+			s.status.Next = append(s.status.Next, Due{Schedule: sc.ID, Job: sc.Job, At: t})
 		}
 	}
 	s.status.Beat = s.o.Now()
@@ -326,6 +350,8 @@ func (s *service) beat(ctx context.Context) {
 // finish says the daemon stopped.
 func (s *service) finish(ctx context.Context) error {
 	s.status.Stopped = s.o.Now()
+	// A stopped daemon fires nothing: its status lists no next times.
+	s.scheds = nil
 	s.beat(context.WithoutCancel(ctx))
 	s.log.Info("daemon stopped")
 	return nil
@@ -336,4 +362,15 @@ func plural(w string, n int) string {
 		return w
 	}
 	return w + "s"
+}
+
+// Upcoming lists the next n times the schedule fires, as a running daemon
+// reckons them (from its last fire time, for @every).
+func (s *Schedule) Upcoming(now time.Time, n int) []time.Time {
+	t, ok := nextOf(s, now)
+	if !ok || n < 1 {
+		return nil
+	}
+	rest, _ := s.Next(t, n-1)
+	return append([]time.Time{t}, rest...)
 }

@@ -393,6 +393,13 @@ var _ run.Sink = (*Recorder)(nil)
 // Note records a run that did not happen, a scheduled one skipped or
 // missed: its spec says which job and why (Spec.Note); it has no devices.
 func Note(ctx context.Context, st *store.Store, spec run.Spec, status run.Status, at time.Time) (uint64, error) {
+	return NoteSpan(ctx, st, spec, status, at, at)
+}
+
+// NoteSpan records a run that sent nothing to devices but took time: an
+// inventory sync, or a job that could not start; Spec.Note says what it
+// did or why not.
+func NoteSpan(ctx context.Context, st *store.Store, spec run.Spec, status run.Status, start, end time.Time) (uint64, error) {
 	var id uint64
 	err := st.Update(ctx, func(t *store.Tx) error {
 		var err error
@@ -400,7 +407,7 @@ func Note(ctx context.Context, st *store.Store, spec run.Spec, status run.Status
 			return err
 		}
 		spec.Devices = nil
-		h := &header{ID: id, Spec: spec, User: userName(), Start: at, End: at, Status: status, Owner: Self()}
+		h := &header{ID: id, Spec: spec, User: userName(), Start: start, End: end, Status: status, Owner: Self()}
 		b, err := json.Marshal(h)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/user"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,6 +49,10 @@ type JobResult struct {
 	Skipped int           `json:"skipped"`
 	Elapsed time.Duration `json:"elapsed"`
 	Error   string        `json:"error,omitempty"`
+	// Note is what a sync job changed (its plan's summary), Warnings
+	// what a person should read about it.
+	Note     string   `json:"note,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 
 	// Job is the job as it ran, Result what run.Execute gave (nil when
 	// it did not run) and Err why it could not start; none is recorded.
@@ -97,6 +102,25 @@ type BatchOptions struct {
 	Sink run.Sink
 	// Observer follows the batch; nil: nobody.
 	Observer Observer
+	// Sync runs sync jobs (Job.Sync); nil: a sync job is an error.
+	Sync Syncer
+}
+
+// Syncer runs a sync job: the inventory sync its Sync line says, as
+// device sync does, all or nothing.
+type Syncer func(ctx context.Context, j *Job) (SyncResult, error)
+
+// SyncResult is what a sync did.
+type SyncResult struct {
+	// Summary says what changed ("3 created, 1 updated, 40 unchanged").
+	Summary string
+	// Devices counts the source's devices, Synced those in the
+	// inventory as the source has them now (created, updated or
+	// unchanged), Skipped those left out (no address, no platform): the
+	// run is partial then.
+	Devices, Synced, Skipped int
+	// Warnings are what a person should read about it.
+	Warnings []string
 }
 
 // RunBatch runs jobs, Parallel at a time, each through run.Execute with
@@ -134,7 +158,7 @@ func RunBatch(ctx context.Context, d run.Deps, jobs []*Job, o BatchOptions) (*Ba
 	for range min(b.Parallel, len(jobs)) {
 		wg.Go(func() {
 			for i := range next {
-				runJob(ctx, d, b, b.Jobs[i], all, o)
+				runJob(ctx, d, b.ID, "job", b.Jobs[i], all, o)
 			}
 		})
 	}
@@ -155,12 +179,53 @@ feed:
 	return b, nil
 }
 
-// runJob runs one job of a batch and fills in its result.
-func runJob(ctx context.Context, d run.Deps, b *Batch, res *JobResult, all []*store.Device, o BatchOptions) {
+// RunOne runs a job by itself, outside a batch, as a schedule does:
+// origin says what started it ("schedule"). Unlike a batch's job, one
+// that cannot start, or selects no device, is recorded in history too
+// (failed, or skipped, its note saying why), so a run nobody watched
+// still leaves its trace.
+func RunOne(ctx context.Context, d run.Deps, j *Job, origin string, o BatchOptions) *JobResult {
+	res := &JobResult{Slug: j.Slug, Job: j, Status: StatusCancelled}
+	start := time.Now()
+	var all []*store.Device
+	err := d.Store.View(ctx, func(t *store.Tx) error {
+		var err error
+		all, err = store.List[store.Device](t)
+		return err
+	})
+	if err != nil {
+		res.Status, res.Err, res.Error = StatusError, err, err.Error()
+	} else {
+		runJob(ctx, d, 0, origin, res, all, o)
+	}
+	var status run.Status
+	note := ""
+	switch res.Status {
+	case StatusError:
+		status, note = run.StatusFailed, "could not run: "+res.Error
+	case StatusEmpty:
+		status, note = run.StatusSkipped, "its selection picks no device now ("+j.Select+")"
+	default:
+		return res
+	}
+	spec := run.Spec{Origin: origin, Job: j.Slug, Selection: j.Select, Commands: j.Commands, Note: note}
+	if id, err := history.NoteSpan(context.WithoutCancel(ctx), d.Store, spec, status, start, time.Now()); err == nil {
+		res.Run = id
+	}
+	return res
+}
+
+// runJob runs one job, of a batch (batch > 0) or alone, and fills in its
+// result.
+func runJob(ctx context.Context, d run.Deps, batch uint64, origin string, res *JobResult, all []*store.Device, o BatchOptions) {
 	start := time.Now()
 	j := res.Job
+	if j.Sync != "" {
+		runSync(ctx, d, batch, origin, res, o)
+		return
+	}
 	spec := j.Spec()
-	spec.Batch = b.ID
+	spec.Batch, spec.Origin = batch, origin
 	spec.ForceSave = spec.ForceSave || o.ForceSave
 	devs, err := Devices(j, all)
 	if err == nil && len(devs) == 0 {
@@ -197,6 +262,48 @@ func runJob(ctx context.Context, d run.Deps, b *Batch, res *JobResult, all []*st
 				res.Failed++
 			}
 		}
+	}
+	if o.Observer != nil {
+		o.Observer.JobFinished(res)
+	}
+}
+
+// runSync runs a sync job and records it in history as a run without
+// devices, its note saying what changed.
+func runSync(ctx context.Context, d run.Deps, batch uint64, origin string, res *JobResult, o BatchOptions) {
+	start := time.Now()
+	j := res.Job
+	if o.Observer != nil {
+		o.Observer.JobStarted(j, 0)
+	}
+	var r SyncResult
+	err := errors.New("sync jobs are run by the console (vc run, vc daemon)")
+	if o.Sync != nil {
+		r, err = o.Sync(ctx, j)
+	}
+	status, note := run.StatusSuccess, "sync "+j.Sync+": "+r.Summary
+	switch {
+	case err != nil && errors.Is(ctx.Err(), context.Canceled):
+		status, note = run.StatusCancelled, "sync "+j.Sync+": "+err.Error()
+	case err != nil:
+		status, note = run.StatusFailed, "sync "+j.Sync+": "+err.Error()
+	case r.Skipped > 0:
+		status = run.StatusPartial
+	}
+	if len(r.Warnings) > 0 {
+		note += "; " + strings.Join(r.Warnings, "; ")
+	}
+	res.Status, res.Note, res.Elapsed = Status(status), r.Summary, time.Since(start)
+	res.Devices, res.OK, res.Skipped, res.Warnings = r.Devices, r.Synced, r.Skipped, r.Warnings
+	if err != nil {
+		res.Err, res.Error = err, err.Error()
+	}
+	spec := run.Spec{Origin: origin, Job: j.Slug, Batch: batch, Note: note}
+	id, rerr := history.NoteSpan(context.WithoutCancel(ctx), d.Store, spec, status, start, time.Now())
+	if rerr == nil {
+		res.Run = id
+	} else if res.Err == nil {
+		res.Err, res.Error = rerr, rerr.Error()
 	}
 	if o.Observer != nil {
 		o.Observer.JobFinished(res)
@@ -279,7 +386,7 @@ func LastRuns(ctx context.Context, st *store.Store) (map[string]history.Summary,
 	}
 	out := map[string]history.Summary{}
 	for _, r := range runs {
-		if r.Spec.Job == "" || r.Spec.Origin != "job" {
+		if r.Spec.Job == "" || (r.Spec.Origin != "job" && r.Spec.Origin != "schedule") {
 			continue
 		}
 		if _, seen := out[r.Spec.Job]; !seen {

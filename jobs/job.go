@@ -28,6 +28,11 @@ type Job struct {
 	// device.
 	Select   string   `json:"select"`
 	Commands []string `json:"commands"`
+	// Sync, instead of commands sent to devices, makes the job an
+	// inventory sync: the arguments of device sync as typed ("netbox --url
+	// https://netbox.example.com --token-file /etc/vc/netbox-token"). It
+	// names the token's file, never the token. The console runs it.
+	Sync string `json:"sync,omitempty"`
 	// Stages are the |> stages typed after the command, as typed, without
 	// the |>.
 	Stages []string `json:"stages,omitempty"`
@@ -69,6 +74,7 @@ const (
 	FieldDescription    = "description"
 	FieldTags           = "tags"
 	FieldEnabled        = "enabled"
+	FieldSync           = "sync"
 	FieldSelect         = "select"
 	FieldCommands       = "commands"
 	FieldStages         = "stages"
@@ -89,7 +95,7 @@ const (
 
 // Fields lists the fields a job has, in the order the YAML file writes
 // them.
-var Fields = []string{FieldSlug, FieldName, FieldDescription, FieldTags, FieldEnabled, FieldSelect, FieldCommands, FieldStages,
+var Fields = []string{FieldSlug, FieldName, FieldDescription, FieldTags, FieldEnabled, FieldSync, FieldSelect, FieldCommands, FieldStages,
 	FieldCaptureType, FieldTimeout, FieldConnectTimeout, FieldRunTimeout, FieldWorkers, FieldCred, FieldTemplates,
 	FieldMinScore, FieldForceSave, FieldScrub, FieldRaw, FieldNoCapture, FieldMaxOutput}
 
@@ -138,6 +144,8 @@ func (j *Job) set(field string, values []string) error {
 		var on bool
 		on, err = store.ParseBool(v)
 		j.Disabled = !on
+	case FieldSync:
+		j.Sync, err = text(strings.TrimSpace(v), 4000)
 	case FieldSelect:
 		if strings.TrimSpace(v) == "*" {
 			v = "true"
@@ -262,6 +270,8 @@ type Checks struct {
 	Cred     func(name string) error
 	Template func(name string) error
 	Stage    func(line string) error
+	// Sync checks a sync job's line as device sync would take it.
+	Sync func(line string) error
 }
 
 // Check finds every fault of a job: what it must have (a slug, a
@@ -273,13 +283,29 @@ func (j *Job) Check(c Checks) []error {
 	if err := ValidSlug(j.Slug); err != nil {
 		bad(FieldSlug, err)
 	}
-	if strings.TrimSpace(j.Select) == "" {
+	switch {
+	case j.Sync != "":
+		// A sync job talks to the inventory's source, not to devices.
+		if len(j.Commands) > 0 {
+			bad(FieldCommands, fmt.Errorf("a sync job sends no commands: it has sync, or commands, not both"))
+		}
+		if j.Select != "" {
+			bad(FieldSelect, fmt.Errorf("a sync job selects no devices: its filters are device sync's own (--filter)"))
+		}
+		if c.Sync != nil {
+			if err := c.Sync(j.Sync); err != nil {
+				bad(FieldSync, err)
+			}
+		}
+	case strings.TrimSpace(j.Select) == "":
 		bad(FieldSelect, fmt.Errorf("missing: which devices, as select takes them (site == \"usa\", or true for all)"))
-	} else if _, err := inventory.Compile(j.Select); err != nil {
-		bad(FieldSelect, err)
+	default:
+		if _, err := inventory.Compile(j.Select); err != nil {
+			bad(FieldSelect, err)
+		}
 	}
-	if len(j.Commands) == 0 {
-		bad(FieldCommands, fmt.Errorf("missing: the commands to send"))
+	if len(j.Commands) == 0 && j.Sync == "" {
+		bad(FieldCommands, fmt.Errorf("missing: the commands to send (or sync, for an inventory sync)"))
 	}
 	if j.Cred != "" && c.Cred != nil {
 		if err := c.Cred(j.Cred); err != nil {

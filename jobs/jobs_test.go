@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"vc/history"
 	"vc/inventory"
 	"vc/records"
 	"vc/run"
@@ -300,13 +301,13 @@ func TestStore(t *testing.T) {
 	if bs, err := Batches(ctx, st, 0); err != nil || len(bs) != 1 || bs[0].ID != 7 {
 		t.Errorf("Batches: %v, %v", bs, err)
 	}
-	if err := Rename(ctx, st, "arp", "arp-daily"); err != nil {
+	if err := Rename(ctx, st, "arp", "arp-daily", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Get(ctx, st, "arp"); !errors.Is(err, ErrNoJob) || !strings.Contains(err.Error(), "did you mean arp-daily?") {
 		t.Errorf("Get of the old name: %v", err)
 	}
-	if err := Remove(ctx, st, []string{"arp-daily", "nope"}); !errors.Is(err, ErrNoJob) {
+	if err := Remove(ctx, st, []string{"arp-daily", "nope"}, nil); !errors.Is(err, ErrNoJob) {
 		t.Errorf("Remove with one missing: %v", err)
 	}
 	if _, err := Get(ctx, st, "arp-daily"); err != nil {
@@ -401,5 +402,75 @@ func TestReadLegacyIDs(t *testing.T) {
 		if _, err := ReadLegacyIDs(strings.NewReader(bad)); err == nil {
 			t.Errorf("ReadLegacyIDs(%q) took it", bad)
 		}
+	}
+}
+
+func TestSyncJob(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checked []string
+	c := Checks{Sync: func(line string) error {
+		checked = append(checked, line)
+		if strings.Contains(line, "--bogus") {
+			return errors.New("unknown flag --bogus")
+		}
+		return nil
+	}}
+	j := &Job{Slug: "nb"}
+	if err := j.Set(FieldSync, " netbox --url https://nb --token-file /etc/vc/tok "); err != nil {
+		t.Fatal(err)
+	}
+	if errs := j.Check(c); len(errs) != 0 || len(checked) != 1 || checked[0] != "netbox --url https://nb --token-file /etc/vc/tok" {
+		t.Fatalf("a good sync job: %v (checked %q)", errs, checked)
+	}
+	both := &Job{Slug: "both", Sync: "netbox --bogus", Select: "true", Commands: []string{"show clock"}}
+	fields := map[string]bool{}
+	for _, err := range both.Check(c) {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fields[fe.Field] = true
+		}
+	}
+	if !fields[FieldSync] || !fields[FieldCommands] || !fields[FieldSelect] {
+		t.Errorf("sync with commands, a selection and a bad line: faults in %v", fields)
+	}
+	// A sync job's run is recorded in history, its note saying what changed.
+	var got *Job
+	o := BatchOptions{Sync: func(_ context.Context, j *Job) (SyncResult, error) {
+		got = j
+		return SyncResult{Summary: "2 created, 1 unchanged", Skipped: 1, Warnings: []string{"skipped x: no primary IP"}}, nil
+	}}
+	res := RunOne(ctx, run.Deps{Store: st}, j, "schedule", o)
+	if got != j || res.Status != StatusPartial || res.Run == 0 || res.Note != "2 created, 1 unchanged" {
+		t.Fatalf("RunOne of a sync: %+v", res)
+	}
+	r, err := history.Get(ctx, st, res.Run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Spec.Origin != "schedule" || r.Spec.Job != "nb" || r.Status != run.StatusPartial ||
+		!strings.Contains(r.Spec.Note, "2 created") || !strings.Contains(r.Spec.Note, "no primary IP") {
+		t.Errorf("the sync's record: %+v", r.Spec)
+	}
+	// Without a syncer it fails, and says so in history.
+	res = RunOne(ctx, run.Deps{Store: st}, j, "schedule", BatchOptions{})
+	if res.Status != StatusFailed || res.Run == 0 {
+		t.Errorf("a sync without a syncer: %+v", res)
+	}
+	// A job that selects nothing now is recorded as skipped.
+	empty := &Job{Slug: "none", Select: `site == "mars"`, Commands: []string{"show clock"}}
+	res = RunOne(ctx, run.Deps{Store: st}, empty, "schedule", BatchOptions{})
+	if res.Status != StatusEmpty || res.Run == 0 {
+		t.Fatalf("an empty selection: %+v", res)
+	}
+	if r, err := history.Get(ctx, st, res.Run); err != nil || r.Status != run.StatusSkipped || !strings.Contains(r.Spec.Note, "picks no device") {
+		t.Errorf("an empty selection's record: %+v, %v", r, err)
+	}
+	last, err := LastRuns(ctx, st)
+	if err != nil || last["nb"].ID == 0 || last["none"].ID != res.Run {
+		t.Errorf("LastRuns counts schedules' runs: %v, %v", last, err)
 	}
 }

@@ -137,13 +137,19 @@ func Update(ctx context.Context, st *store.Store, slugs []string, fn func(*Job) 
 }
 
 // Remove deletes the jobs of slugs: all of them, or none when one does
-// not exist.
-func Remove(ctx context.Context, st *store.Store, slugs []string) error {
+// not exist. also, if given, runs in the same transaction, for each slug
+// (what else holds a job, as a schedule does, says no or follows).
+func Remove(ctx context.Context, st *store.Store, slugs []string, also func(t *store.Tx, slug string) error) error {
 	return st.Update(ctx, func(t *store.Tx) error {
 		b := t.Bucket(store.BucketJobs)
 		for _, s := range slugs {
 			if _, err := getTx(t, s); err != nil {
 				return err
+			}
+			if also != nil {
+				if err := also(t, s); err != nil {
+					return err
+				}
 			}
 			if err := b.Delete(jobKey(s)); err != nil {
 				return err
@@ -154,8 +160,9 @@ func Remove(ctx context.Context, st *store.Store, slugs []string) error {
 }
 
 // Rename gives a job a new slug. Its past runs keep the old one in
-// history.
-func Rename(ctx context.Context, st *store.Store, from, to string) error {
+// history. also, if given, runs in the same transaction (schedules of
+// the job follow it).
+func Rename(ctx context.Context, st *store.Store, from, to string, also func(t *store.Tx, from, to string) error) error {
 	if err := ValidSlug(to); err != nil {
 		return err
 	}
@@ -172,6 +179,11 @@ func Rename(ctx context.Context, st *store.Store, from, to string) error {
 			return err
 		}
 		j.Slug = to
+		if also != nil {
+			if err := also(t, from, to); err != nil {
+				return err
+			}
+		}
 		return putTx(t, j)
 	})
 }

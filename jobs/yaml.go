@@ -87,6 +87,7 @@ func jobNode(j *Job) *yaml.Node {
 	if j.Disabled {
 		add(FieldEnabled, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"})
 	}
+	text(FieldSync, j.Sync)
 	text(FieldSelect, j.Select)
 	list(FieldCommands, j.Commands)
 	list(FieldStages, j.Stages)

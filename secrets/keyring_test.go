@@ -3,6 +3,8 @@ package secrets
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -193,5 +195,29 @@ func TestHolds(t *testing.T) {
 	// kept, never the password.
 	if found, _ := k.Holds(ctx, "x vault-pass-1 y"); !found {
 		t.Error("the vault password is forgotten by the lock")
+	}
+}
+
+// TestSystemdCredential: the password comes from $CREDENTIALS_DIRECTORY,
+// and its absence is "no password here", so the next source is asked.
+func TestSystemdCredential(t *testing.T) {
+	st := newVault(t, "vault-pass-1", "Ops-Pass-1")
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv(CredentialsDirEnv, "")
+	src := SystemdCredential{Name: "vault-password"}
+	if _, err := src.VaultPassword(ctx); !errors.Is(err, ErrNoPassword) {
+		t.Fatalf("without %s: %v", CredentialsDirEnv, err)
+	}
+	t.Setenv(CredentialsDirEnv, dir)
+	if _, err := src.VaultPassword(ctx); !errors.Is(err, ErrNoPassword) {
+		t.Fatalf("without the credential's file: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "vault-password"), []byte("vault-pass-1\n"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	k := NewKeyring(st, Options{Sources: []PasswordSource{src}})
+	if err := k.With(ctx, func(*vault.Key, *vault.Header) error { return nil }); err != nil {
+		t.Fatalf("unlock with the credential: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"vc/vault"
 )
@@ -93,3 +94,33 @@ func ReadPasswordFile(path string, warn func(string)) ([]byte, error) {
 	}
 	return pw, nil
 }
+
+// SystemdCredential takes the password from a credential systemd hands
+// the service (LoadCredential= or LoadCredentialEncrypted= in its unit):
+// the file Name in $CREDENTIALS_DIRECTORY, which only the service can
+// read and which lives in memory, never on disk.
+type SystemdCredential struct {
+	// Name is the credential's name in the unit (vault-password).
+	Name string
+}
+
+// CredentialsDirEnv is the variable systemd sets for a service with
+// credentials.
+const CredentialsDirEnv = "CREDENTIALS_DIRECTORY"
+
+// VaultPassword reads the credential.
+func (s SystemdCredential) VaultPassword(context.Context) ([]byte, error) {
+	dir := os.Getenv(CredentialsDirEnv)
+	if dir == "" {
+		return nil, fmt.Errorf("%w: %s is not set", ErrNoPassword, CredentialsDirEnv)
+	}
+	path := filepath.Join(dir, s.Name)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: no credential %s in %s", ErrNoPassword, s.Name, dir)
+	}
+	// systemd makes it readable by the service alone: no mode warning.
+	return ReadPasswordFile(path, nil)
+}
+
+// Tries is one.
+func (SystemdCredential) Tries() int { return 1 }
