@@ -172,6 +172,7 @@ var groupSummaries = map[string]string{
 	groupRun:       "run commands on them",
 	groupHistory:   "runs remembered, outputs kept, what changed",
 	groupJobs:      "saved runs, by name, tag or pattern",
+	groupSchedule:  "jobs run when due, by the daemon",
 	groupInventory: "devices, sites, roles, platforms, vendors",
 	groupVault:     "the vault and credentials",
 	groupRecords:   "work on results: where, sort, cols, count...; templates",
