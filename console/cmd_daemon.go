@@ -187,7 +187,7 @@ func (d *daemonJobs) Run(ctx context.Context, slug string, drain <-chan struct{}
 	}
 	deps := d.deps
 	deps.Drain = drain
-	res := jobs.RunOne(ctx, deps, j, "schedule", jobs.BatchOptions{Sink: d.sink, Sync: d.e.syncJob})
+	res := jobs.RunOne(ctx, deps, j, "schedule", jobs.BatchOptions{Sink: d.sink, Sync: d.e.syncJob, Prepare: d.e.prepareJob})
 	for _, w := range res.Warnings {
 		d.log.Warn(w, "job", slug, "run", res.Run)
 	}

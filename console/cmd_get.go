@@ -180,19 +180,9 @@ func (e *Env) executeAgain(ctx context.Context, spec run.Spec, asJSON bool) (*re
 	if err != nil {
 		return nil, viewError(err)
 	}
-	all, err := e.Devices(ctx)
+	devs, err := e.viewDevicesNamed(ctx, spec.Devices)
 	if err != nil {
 		return nil, err
-	}
-	want := make(map[string]bool, len(spec.Devices))
-	for _, n := range spec.Devices {
-		want[n] = true
-	}
-	var devs []views.Device
-	for _, d := range viewDevices(all) {
-		if want[d.Name] {
-			devs = append(devs, d)
-		}
 	}
 	return e.getRun(ctx, v, spec, devs, false, asJSON)
 }

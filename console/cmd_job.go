@@ -49,6 +49,7 @@ func jobCommands() []*Command {
 			Name: "job create", Args: "SLUG", Group: groupJobs, MinArgs: 1, MaxArgs: 1,
 			Flags: []Flag{
 				{Name: "command", Value: "CMD", Help: "a command to send (several: in one session, in order)", Many: true},
+				{Name: "view", Value: "VIEW", Help: "instead of commands: ask a view, as get does (facts, arp, interfaces...: views list)"},
 				{Name: "sync", Value: "ARGS", Help: "instead of commands: an inventory sync, device sync's arguments (netbox --url URL --token-file FILE ...)"},
 				{Name: "select", Value: "EXPR", Help: "the devices, as select takes them (site == \"usa\"; * for all)"},
 				{Name: "capture-type", Value: "TYPE", Help: "keep the outputs as this capture type"},
@@ -72,6 +73,7 @@ func jobCommands() []*Command {
 			Examples: []string{
 				`job create arista-arp --command "show ip arp" --select 'vendor == "arista"' --tag daily`,
 				`job create configs --command "show running-config" --command "show version" --select '*' --capture-type configs --scrub`,
+				`job create facts-daily --view facts --select '*' --tag daily`,
 				`job create netbox-nightly --sync "netbox --url https://netbox.example.com --token-file /etc/vc/netbox-token --prune"`,
 			},
 			Run: runJobCreate,
@@ -252,6 +254,14 @@ func (e *Env) jobChecks(ctx context.Context) jobs.Checks {
 			return nil
 		},
 		Sync: e.checkSyncJob,
+		View: func(name string) error {
+			cat, err := e.viewCatalog(name)
+			if err != nil {
+				return err
+			}
+			_, err = cat.Get(name)
+			return err
+		},
 		Stage: func(line string) error {
 			st, err := e.cmds.Parse(line)
 			if err != nil {
@@ -302,7 +312,7 @@ func runSaveJob(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	for _, n := range notes {
 		e.warnf("%s", n)
 	}
-	e.saidf("saved job %s: %s on %s (run it with: run %s)", slug, strings.Join(j.Commands, "; "), j.Select, slug)
+	e.saidf("saved job %s: %s on %s (run it with: run %s)", slug, jobWhat(j), j.Select, slug)
 	return nil, nil
 }
 
@@ -333,14 +343,21 @@ func runJobCreate(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if c.Has("sync") {
 		return nil, e.createSyncJob(ctx, j, c)
 	}
-	if len(c.Strings("command")) == 0 {
-		return nil, usagef("job create: give the commands with --command \"CMD\" (or --sync ARGS, for an inventory sync)")
+	switch {
+	case c.Has("view") && c.Has("command"):
+		return nil, usagef("job create: --view asks the view's own commands: give --view or --command, not both")
+	case !c.Has("view") && len(c.Strings("command")) == 0:
+		return nil, usagef("job create: give the commands with --command \"CMD\" (or --view VIEW, or --sync ARGS for an inventory sync)")
 	}
 	if !c.Has("select") {
 		return nil, usagef("job create: give the devices with --select EXPR (* for all)")
 	}
 	set := func(field string, values ...string) error { return jobError(j.Set(field, values...)) }
-	if err := set(jobs.FieldCommands, c.Strings("command")...); err != nil {
+	if c.Has("view") {
+		if err := set(jobs.FieldView, c.String("view", "")); err != nil {
+			return nil, err
+		}
+	} else if err := set(jobs.FieldCommands, c.Strings("command")...); err != nil {
 		return nil, err
 	}
 	if err := set(jobs.FieldSelect, c.String("select", "")); err != nil {
@@ -412,8 +429,11 @@ func (e *Env) createSyncJob(ctx context.Context, j *jobs.Job, c *Call) error {
 
 // jobWhat is what a job does, in a line: its commands, or its sync.
 func jobWhat(j *jobs.Job) string {
-	if j.Sync != "" {
+	switch {
+	case j.Sync != "":
 		return "device sync " + j.Sync
+	case j.View != "":
+		return "get " + j.View
 	}
 	return strings.Join(j.Commands, "; ")
 }
@@ -473,10 +493,10 @@ func runJobShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	}
 
 	head := &records.Set{Record: true,
-		Columns: []string{"slug", "name", "description", "enabled", "tags", "sync", "select", "devices_now", "commands", "stages", "capture_type",
+		Columns: []string{"slug", "name", "description", "enabled", "tags", "sync", "view", "select", "devices_now", "commands", "stages", "capture_type",
 			"timeout", "connect_timeout", "run_timeout", "workers", "cred", "templates", "min_score", "force_save", "scrub", "raw",
 			"no_capture", "max_output", "from", "created", "updated"},
-		Rows: [][]any{{j.Slug, j.Name, j.Description, j.Enabled(), j.Tags, j.Sync, j.Select, devsNow, j.Commands, strings.Join(j.Stages, " |> "),
+		Rows: [][]any{{j.Slug, j.Name, j.Description, j.Enabled(), j.Tags, j.Sync, j.View, j.Select, devsNow, j.Commands, strings.Join(j.Stages, " |> "),
 			j.CaptureType, dur(j.Timeout), dur(j.ConnectTimeout), dur(j.RunTimeout), orNil(j.Workers), j.Cred, j.Templates,
 			orNil(j.MinScore), orNil(j.ForceSave), orNil(j.Scrub), orNil(j.Raw), orNil(j.NoCapture), orNil(j.MaxOutput), j.From, j.Created, j.Updated}}}
 	runs, err := jobs.Runs(ctx, e.Store, j.Slug, 10)

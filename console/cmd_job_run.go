@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -11,7 +12,9 @@ import (
 	"vc/jobs"
 	"vc/records"
 	"vc/run"
+	"vc/store"
 	"vc/vault"
+	"vc/views"
 )
 
 func jobRunCommands() []*Command {
@@ -92,7 +95,7 @@ func runRun(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	e.last = nil
 	obs := &batchProgress{e: e}
 	b, err := jobs.RunBatch(ctx, deps, chosen, jobs.BatchOptions{Parallel: parallel, ForceSave: c.Bool("force-save"),
-		Sink: e.recorder(), Observer: obs, Sync: e.syncJob})
+		Sink: e.recorder(), Observer: obs, Sync: e.syncJob, Prepare: e.prepareJob})
 	if b == nil {
 		return nil, err
 	}
@@ -158,6 +161,9 @@ func (p *batchProgress) JobFinished(r *jobs.JobResult) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.e
+	for _, w := range r.Warnings {
+		e.warnf("job %s: %s", r.Slug, w)
+	}
 	switch {
 	case r.Err != nil && r.Job.Sync == "":
 		e.warnf("job %s: %v", r.Slug, r.Err)
@@ -166,9 +172,6 @@ func (p *batchProgress) JobFinished(r *jobs.JobResult) {
 		e.warnf("job %s: its selection picks no device now (%s)", r.Slug, r.Job.Select)
 		return
 	case r.Job.Sync != "":
-		for _, w := range r.Warnings {
-			e.warnf("job %s: %s", r.Slug, w)
-		}
 		if r.Err != nil {
 			e.warnf("job %s: %v (run %d)", r.Slug, r.Err, r.Run)
 			return
@@ -207,6 +210,12 @@ func (e *Env) showJobRecords(ctx context.Context, r *jobs.JobResult) error {
 		return nil
 	}
 	set := r.Result.Records
+	if r.Job.View != "" {
+		var err error
+		if set, err = e.viewRecords(ctx, r.Job.View, r.Result.Run.Spec.Devices, set); err != nil {
+			return fmt.Errorf("job %s: %w", r.Slug, err)
+		}
+	}
 	for _, line := range r.Job.Stages {
 		st, err := e.cmds.Parse(line)
 		if err != nil {
@@ -272,4 +281,71 @@ func (e *Env) dryRunJobs(ctx context.Context, chosen []*jobs.Job) (*records.Set,
 		out = &records.Set{Columns: []string{"job", "device"}, Empty: "no job picks a device now"}
 	}
 	return out, nil
+}
+
+// prepareJob completes a view job's spec: each platform's commands from
+// the view, and only the devices whose platform it can ask.
+func (e *Env) prepareJob(ctx context.Context, j *jobs.Job, spec *run.Spec, devs []*store.Device) ([]*store.Device, []string, error) {
+	cat, err := e.viewCatalog(j.View)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := cat.Get(j.View)
+	if err != nil {
+		return nil, nil, viewError(err)
+	}
+	spec.ByPlatform = v.ByPlatform()
+	var kept []*store.Device
+	lacking := map[string]int{}
+	for _, d := range devs {
+		if v.Platforms[d.Platform] != nil {
+			kept = append(kept, d)
+		} else {
+			lacking[d.Platform]++
+		}
+	}
+	var warnings []string
+	for _, p := range slices.Sorted(maps.Keys(lacking)) {
+		warnings = append(warnings, fmt.Sprintf("no %s view for %s: %d %s (not run)", j.View, p, lacking[p], plural("device", lacking[p])))
+	}
+	return kept, warnings, nil
+}
+
+// viewRecords reads a view run's parsed tables through the view.
+func (e *Env) viewRecords(ctx context.Context, view string, names []string, set *records.Set) (*records.Set, error) {
+	cat, err := e.viewCatalog(view)
+	if err != nil {
+		return nil, err
+	}
+	v, err := cat.Get(view)
+	if err != nil {
+		return nil, viewError(err)
+	}
+	devs, err := e.viewDevicesNamed(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	out, rep := v.Apply(views.Input{Records: set, Devices: devs})
+	e.sayViewReport(view, rep)
+	return out, nil
+}
+
+// viewDevicesNamed are the inventory's devices of these names, as a view
+// knows them.
+func (e *Env) viewDevicesNamed(ctx context.Context, names []string) ([]views.Device, error) {
+	all, err := e.Devices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	var devs []views.Device
+	for _, d := range viewDevices(all) {
+		if want[d.Name] {
+			devs = append(devs, d)
+		}
+	}
+	return devs, nil
 }

@@ -104,7 +104,14 @@ type BatchOptions struct {
 	Observer Observer
 	// Sync runs sync jobs (Job.Sync); nil: a sync job is an error.
 	Sync Syncer
+	// Prepare completes a view job's spec from outside the store (each
+	// platform's commands, from the view) and keeps the devices the view
+	// can ask, saying what it left out; nil: a view job is an error.
+	Prepare Preparer
 }
+
+// Preparer completes a job's spec for the devices it selected now.
+type Preparer func(ctx context.Context, j *Job, spec *run.Spec, devs []*store.Device) (kept []*store.Device, warnings []string, err error)
 
 // Syncer runs a sync job: the inventory sync its Sync line says, as
 // device sync does, all or nothing.
@@ -228,6 +235,15 @@ func runJob(ctx context.Context, d run.Deps, batch uint64, origin string, res *J
 	spec.Batch, spec.Origin = batch, origin
 	spec.ForceSave = spec.ForceSave || o.ForceSave
 	devs, err := Devices(j, all)
+	if err == nil && len(devs) > 0 && j.View != "" {
+		if o.Prepare == nil {
+			err = fmt.Errorf("job %s asks the view %s: view jobs are run by the console (vc run, vc daemon)", j.Slug, j.View)
+		} else {
+			var warnings []string
+			devs, warnings, err = o.Prepare(ctx, j, &spec, devs)
+			res.Warnings = append(res.Warnings, warnings...)
+		}
+	}
 	if err == nil && len(devs) == 0 {
 		res.Status = StatusEmpty
 		if o.Observer != nil {

@@ -33,6 +33,10 @@ type Job struct {
 	// https://netbox.example.com --token-file /etc/vc/netbox-token"). It
 	// names the token's file, never the token. The console runs it.
 	Sync string `json:"sync,omitempty"`
+	// View, instead of commands, makes the job ask a view (get facts):
+	// each platform's commands and the mapping to the view's columns
+	// come from the view when the job runs.
+	View string `json:"view,omitempty"`
 	// Stages are the |> stages typed after the command, as typed, without
 	// the |>.
 	Stages []string `json:"stages,omitempty"`
@@ -75,6 +79,7 @@ const (
 	FieldTags           = "tags"
 	FieldEnabled        = "enabled"
 	FieldSync           = "sync"
+	FieldView           = "view"
 	FieldSelect         = "select"
 	FieldCommands       = "commands"
 	FieldStages         = "stages"
@@ -95,7 +100,7 @@ const (
 
 // Fields lists the fields a job has, in the order the YAML file writes
 // them.
-var Fields = []string{FieldSlug, FieldName, FieldDescription, FieldTags, FieldEnabled, FieldSync, FieldSelect, FieldCommands, FieldStages,
+var Fields = []string{FieldSlug, FieldName, FieldDescription, FieldTags, FieldEnabled, FieldSync, FieldView, FieldSelect, FieldCommands, FieldStages,
 	FieldCaptureType, FieldTimeout, FieldConnectTimeout, FieldRunTimeout, FieldWorkers, FieldCred, FieldTemplates,
 	FieldMinScore, FieldForceSave, FieldScrub, FieldRaw, FieldNoCapture, FieldMaxOutput}
 
@@ -146,6 +151,11 @@ func (j *Job) set(field string, values []string) error {
 		j.Disabled = !on
 	case FieldSync:
 		j.Sync, err = text(strings.TrimSpace(v), 4000)
+	case FieldView:
+		if v = strings.TrimSpace(v); v != "" {
+			err = store.ValidName(v)
+		}
+		j.View = v
 	case FieldSelect:
 		if strings.TrimSpace(v) == "*" {
 			v = "true"
@@ -272,6 +282,8 @@ type Checks struct {
 	Stage    func(line string) error
 	// Sync checks a sync job's line as device sync would take it.
 	Sync func(line string) error
+	// View checks that a view job's view exists.
+	View func(name string) error
 }
 
 // Check finds every fault of a job: what it must have (a slug, a
@@ -304,8 +316,17 @@ func (j *Job) Check(c Checks) []error {
 			bad(FieldSelect, err)
 		}
 	}
-	if len(j.Commands) == 0 && j.Sync == "" {
-		bad(FieldCommands, fmt.Errorf("missing: the commands to send (or sync, for an inventory sync)"))
+	switch {
+	case j.View != "" && j.Sync != "":
+		bad(FieldView, fmt.Errorf("a job asks a view, or syncs the inventory, not both"))
+	case j.View != "" && len(j.Commands) > 0:
+		bad(FieldCommands, fmt.Errorf("a view job sends the view's commands: it has view, or commands, not both"))
+	case j.View != "" && c.View != nil:
+		if err := c.View(j.View); err != nil {
+			bad(FieldView, err)
+		}
+	case len(j.Commands) == 0 && j.Sync == "" && j.View == "":
+		bad(FieldCommands, fmt.Errorf("missing: the commands to send (or a view to ask, or a sync)"))
 	}
 	if j.Cred != "" && c.Cred != nil {
 		if err := c.Cred(j.Cred); err != nil {
@@ -336,7 +357,11 @@ func (j *Job) Spec() run.Spec {
 		Timeouts: engine.Timeouts{Command: j.Timeout, Connect: j.ConnectTimeout, Handshake: j.ConnectTimeout},
 		Overall:  j.RunTimeout, Workers: j.Workers, Raw: j.Raw, MinScore: j.MinScore, MaxOutput: j.MaxOutput,
 		CaptureType: j.CaptureType, NoCapture: j.NoCapture, ForceSave: j.ForceSave, Scrub: j.Scrub,
-		Stages: slices.Clone(j.Stages), Origin: "job", Job: j.Slug}
+		Stages: slices.Clone(j.Stages), Origin: "job", Job: j.Slug, View: j.View}
+	if s.View != "" && s.CaptureType == "" {
+		// As get keeps a view's outputs.
+		s.CaptureType = s.View
+	}
 	for _, t := range j.Templates {
 		s.Templates = append(s.Templates, t+".textfsm")
 	}
@@ -349,7 +374,7 @@ func (j *Job) Spec() run.Spec {
 // machine's, and --all-creds is a choice for one run, never for a job
 // that meets devices nobody has seen yet.
 func FromSpec(slug string, s run.Spec) (*Job, []string) {
-	j := &Job{Slug: slug, Select: s.Selection, Commands: slices.Clone(s.Commands), Stages: slices.Clone(s.Stages),
+	j := &Job{Slug: slug, Select: s.Selection, Commands: slices.Clone(s.Commands), Stages: slices.Clone(s.Stages), View: s.View,
 		Options: Options{CaptureType: s.CaptureType, Timeout: s.Timeouts.Command, ConnectTimeout: s.Timeouts.Connect,
 			RunTimeout: s.Overall, Workers: s.Workers, Cred: s.Cred, MinScore: s.MinScore, ForceSave: s.ForceSave,
 			Scrub: s.Scrub, Raw: s.Raw, NoCapture: s.NoCapture, MaxOutput: s.MaxOutput}}
@@ -363,8 +388,12 @@ func FromSpec(slug string, s run.Spec) (*Job, []string) {
 	if s.AllCreds {
 		notes = append(notes, "--all-creds is not kept: a job offers every credential only to hosts whose key is on record")
 	}
-	if len(s.ByPlatform) > 0 {
+	if len(s.ByPlatform) > 0 && s.View == "" {
 		notes = append(notes, "the commands of each platform are not kept, only the run's own")
+	}
+	if s.View != "" && j.CaptureType == s.View {
+		// The view's own capture type is what it gets anyway.
+		j.CaptureType = ""
 	}
 	return j, notes
 }

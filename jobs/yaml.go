@@ -88,6 +88,7 @@ func jobNode(j *Job) *yaml.Node {
 		add(FieldEnabled, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "false"})
 	}
 	text(FieldSync, j.Sync)
+	text(FieldView, j.View)
 	text(FieldSelect, j.Select)
 	list(FieldCommands, j.Commands)
 	list(FieldStages, j.Stages)
