@@ -218,12 +218,7 @@ func (d *daemonJobs) Run(ctx context.Context, slug string, drain <-chan struct{}
 }
 
 func runDaemonStatus(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-	var st *daemon.Status
-	err := e.Store.View(ctx, func(t *store.Tx) error {
-		var err error
-		st, err = daemon.ReadStatus(t)
-		return err
-	})
+	st, err := e.daemonStatus(ctx)
 	if err != nil {
 		return nil, err
 	}

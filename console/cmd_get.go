@@ -88,13 +88,9 @@ func runSpecFlags(c *Call, spec *run.Spec) error {
 
 func runGet(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	name := c.Args[0]
-	cat, err := e.viewCatalog(name)
+	v, err := e.view(name)
 	if err != nil {
 		return nil, err
-	}
-	v, err := cat.Get(name)
-	if err != nil {
-		return nil, viewError(err)
 	}
 	spec := run.Spec{Origin: "get " + name, View: name, CaptureType: name, ByPlatform: v.ByPlatform(),
 		Stages: c.StageLines(), Selection: e.selectionExpr}
@@ -172,13 +168,9 @@ func (e *Env) executeAgain(ctx context.Context, spec run.Spec, asJSON bool) (*re
 	if spec.View == "" {
 		return e.execute(ctx, spec, asJSON)
 	}
-	cat, err := e.viewCatalog(spec.View)
+	v, err := e.view(spec.View)
 	if err != nil {
 		return nil, err
-	}
-	v, err := cat.Get(spec.View)
-	if err != nil {
-		return nil, viewError(err)
 	}
 	devs, err := e.viewDevicesNamed(ctx, spec.Devices)
 	if err != nil {

@@ -255,11 +255,7 @@ func (e *Env) jobChecks(ctx context.Context) jobs.Checks {
 		},
 		Sync: e.checkSyncJob,
 		View: func(name string) error {
-			cat, err := e.viewCatalog(name)
-			if err != nil {
-				return err
-			}
-			_, err = cat.Get(name)
+			_, err := e.view(name)
 			return err
 		},
 		Stage: func(line string) error {

@@ -286,13 +286,9 @@ func (e *Env) dryRunJobs(ctx context.Context, chosen []*jobs.Job) (*records.Set,
 // prepareJob completes a view job's spec: each platform's commands from
 // the view, and only the devices whose platform it can ask.
 func (e *Env) prepareJob(ctx context.Context, j *jobs.Job, spec *run.Spec, devs []*store.Device) ([]*store.Device, []string, error) {
-	cat, err := e.viewCatalog(j.View)
+	v, err := e.view(j.View)
 	if err != nil {
 		return nil, nil, err
-	}
-	v, err := cat.Get(j.View)
-	if err != nil {
-		return nil, nil, viewError(err)
 	}
 	spec.ByPlatform = v.ByPlatform()
 	var kept []*store.Device
@@ -313,13 +309,9 @@ func (e *Env) prepareJob(ctx context.Context, j *jobs.Job, spec *run.Spec, devs 
 
 // viewRecords reads a view run's parsed tables through the view.
 func (e *Env) viewRecords(ctx context.Context, view string, names []string, set *records.Set) (*records.Set, error) {
-	cat, err := e.viewCatalog(view)
+	v, err := e.view(view)
 	if err != nil {
 		return nil, err
-	}
-	v, err := cat.Get(view)
-	if err != nil {
-		return nil, viewError(err)
 	}
 	devs, err := e.viewDevicesNamed(ctx, names)
 	if err != nil {

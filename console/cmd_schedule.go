@@ -210,11 +210,17 @@ func scheduleIDs(args []string) ([]uint64, error) {
 
 // daemonAlive reports whether a daemon beats for this store.
 func (e *Env) daemonAlive(ctx context.Context) bool {
+	st, err := e.daemonStatus(ctx)
+	return err == nil && st.Alive(time.Now())
+}
+
+// daemonStatus is the last status a daemon wrote; nil when none ran.
+func (e *Env) daemonStatus(ctx context.Context) (*daemon.Status, error) {
 	var st *daemon.Status
 	err := e.Store.View(ctx, func(t *store.Tx) error {
 		var err error
 		st, err = daemon.ReadStatus(t)
 		return err
 	})
-	return err == nil && st.Alive(time.Now())
+	return st, err
 }

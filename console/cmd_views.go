@@ -60,6 +60,19 @@ func (e *Env) viewCatalog(want ...string) (*views.Catalog, error) {
 	return cat, nil
 }
 
+// view is one view by name, from the catalog.
+func (e *Env) view(name string) (*views.View, error) {
+	cat, err := e.viewCatalog(name)
+	if err != nil {
+		return nil, err
+	}
+	v, err := cat.Get(name)
+	if err != nil {
+		return nil, viewError(err)
+	}
+	return v, nil
+}
+
 func (e *Env) viewsDir() string { return filepath.Join(e.Home, "views") }
 
 func contains(list []string, s string) bool {
@@ -92,13 +105,9 @@ func runViewsList(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 }
 
 func runViewsShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
-	cat, err := e.viewCatalog(c.Args[0])
+	v, err := e.view(c.Args[0])
 	if err != nil {
 		return nil, err
-	}
-	v, err := cat.Get(c.Args[0])
-	if err != nil {
-		return nil, viewError(err)
 	}
 	if c.Bool("yaml") {
 		text, err := views.SourceText(v)

@@ -9,20 +9,15 @@ set -euo pipefail
 vc=$(realpath "${1:-bin/vc}")
 n=${2:-1000}
 work=$(mktemp -d)
-port=$((11000 + RANDOM % 20000))
 lab_pid=
 cleanup() { [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+. "$(dirname "$0")/lablib.sh"
 export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
 
-"$vc" lab --devices "$n" --port "$port" --platforms arista_eos,cisco_ios,cisco_nxos \
-  --inventory "$work/lab.csv" 2>"$work/lab.log" &
-lab_pid=$!
-for _ in $(seq 100); do grep -q "lab ready" "$work/lab.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "lab ready" "$work/lab.log"
-"$vc" device import "$work/lab.csv" >/dev/null 2>&1
-"$vc" vault init >/dev/null 2>&1
-printf 'admin\n' | "$vc" cred add lab --user admin --password-stdin --default >/dev/null 2>&1
+start_lab "$vc" "$work/lab.log" "$work/lab.csv" --devices "$n" --platforms arista_eos,cisco_ios,cisco_nxos
+grep "lab ready" "$work/lab.log"
+lab_store "$vc" "$work/lab.csv"
 
 inuse() { "$vc" about --json | sed -nE 's/.*"store_in_use": ([0-9]+).*/\1/p'; }
 recording() { "$vc" history show "$1" --json | sed -nE 's/.*"recording": ([0-9.]+).*/\1/p'; }

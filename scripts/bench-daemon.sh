@@ -11,7 +11,6 @@ n=${2:-200}
 secs=${3:-600}
 every=${4:-10s}
 work=$(mktemp -d)
-port=$((11000 + RANDOM % 20000))
 lab_pid= daemon_pid=
 cleanup() {
   [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null
@@ -20,16 +19,11 @@ cleanup() {
   [ -n "${KEEP:-}" ] && echo "work: $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
+. "$(dirname "$0")/lablib.sh"
 export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
 
-"$vc" lab --devices "$n" --port "$port" --platforms arista_eos,cisco_ios,cisco_nxos \
-  --inventory "$work/lab.csv" 2>"$work/lab.log" &
-lab_pid=$!
-for _ in $(seq 100); do grep -q "lab ready" "$work/lab.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "lab ready" "$work/lab.log" || { cat "$work/lab.log"; exit 1; }
-"$vc" device import "$work/lab.csv" >/dev/null 2>&1
-"$vc" vault init >/dev/null 2>&1
-printf 'admin\n' | "$vc" cred add lab --user admin --password-stdin --default >/dev/null 2>&1
+start_lab "$vc" "$work/lab.log" "$work/lab.csv" --devices "$n" --platforms arista_eos,cisco_ios,cisco_nxos
+lab_store "$vc" "$work/lab.csv"
 "$vc" job create arp --command 'show ip arp' --select '*' >/dev/null 2>&1
 # The first run meets every host key: the job is run once by hand, with
 # --all-creds, as an operator would before scheduling it.

@@ -12,21 +12,15 @@ n=${2:-1000}
 parallel=${3:-4}
 limit=${4:-100}
 work=$(mktemp -d)
-port=$((11000 + RANDOM % 20000)) # below the ephemeral range, where client sockets in TIME-WAIT cannot block a listener
 lab_pid=
 cleanup() { [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+. "$(dirname "$0")/lablib.sh"
 export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
 
-"$vc" lab --devices "$n" --port "$port" --platforms arista_eos,cisco_ios,cisco_nxos \
-  --inventory "$work/lab.csv" 2>"$work/lab.log" &
-lab_pid=$!
-for _ in $(seq 100); do grep -q ready "$work/lab.log" 2>/dev/null && break; sleep 0.1; done
-grep ready "$work/lab.log"
-
-"$vc" device import "$work/lab.csv" >/dev/null 2>&1
-"$vc" vault init >/dev/null 2>&1
-printf 'admin\n' | "$vc" cred add lab --user admin --password-stdin --default >/dev/null 2>&1
+start_lab "$vc" "$work/lab.log" "$work/lab.csv" --devices "$n" --platforms arista_eos,cisco_ios,cisco_nxos
+grep "lab ready" "$work/lab.log"
+lab_store "$vc" "$work/lab.csv"
 
 # 20 jobs: each site and platform (9), each role (4), each platform (3),
 # each site (3), and every device.
