@@ -6,14 +6,18 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	prompt "github.com/elk-language/go-prompt"
 	pstrings "github.com/elk-language/go-prompt/strings"
 
+	"vc/daemon"
 	"vc/inventory"
+	"vc/jobs"
 	"vc/records"
 	"vc/store"
+	"vc/views"
 )
 
 // snapshot is what completion knows of the store: read once after each
@@ -34,6 +38,9 @@ type snapshot struct {
 	fieldNames []string
 	creds      []string
 	kinds      map[store.Kind][]string
+	// jobs are the jobs' slugs, views the views' names, schedules the
+	// schedules' ids, sorted.
+	jobs, views, schedules []string
 }
 
 // refreshSnapshot rereads what completion knows, when the store changed.
@@ -43,7 +50,7 @@ func (e *Env) refreshSnapshot(ctx context.Context) {
 		return
 	}
 	var gen uint64
-	var creds []string
+	var creds, schedules []string
 	vaulted := false
 	kinds := map[store.Kind][]string{}
 	err := e.Store.View(ctx, func(t *store.Tx) error {
@@ -58,6 +65,13 @@ func (e *Env) refreshSnapshot(ctx context.Context) {
 		}
 		for _, c := range cs {
 			creds = append(creds, c.Name)
+		}
+		scheds, err := daemon.List(t)
+		if err != nil {
+			return err
+		}
+		for _, s := range scheds {
+			schedules = append(schedules, strconv.FormatUint(s.ID, 10))
 		}
 		for _, k := range []store.Kind{store.KindSite, store.KindRole, store.KindPlatform, store.KindVendor} {
 			recs, err := t.ListKind(k)
@@ -77,7 +91,16 @@ func (e *Env) refreshSnapshot(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	sn := snapshot{gen: gen, ready: true, vault: vaulted, creds: creds, kinds: kinds, values: map[string][]string{}}
+	sn := snapshot{gen: gen, ready: true, vault: vaulted, creds: creds, kinds: kinds, values: map[string][]string{}, schedules: schedules}
+	if js, err := jobs.List(ctx, e.Store); err == nil {
+		for _, j := range js {
+			sn.jobs = append(sn.jobs, j.Slug)
+		}
+	}
+	if cat, err := views.Load(e.viewsDir()); err == nil {
+		sn.views = cat.Names()
+	}
+	slices.Sort(sn.schedules)
 	sets := map[string]map[string]bool{}
 	add := func(field, v string) {
 		if v == "" {
@@ -299,7 +322,7 @@ func argKind(cmd *Command, n int) string {
 	switch {
 	case n < len(usage):
 		u = usage[n]
-	case len(usage) > 0 && strings.HasSuffix(usage[len(usage)-1], "..."):
+	case len(usage) > 0 && strings.HasSuffix(strings.Trim(usage[len(usage)-1], "[]"), "..."):
 		u = usage[len(usage)-1]
 	default:
 		return ""
@@ -314,6 +337,12 @@ func argKind(cmd *Command, n int) string {
 		return "attr"
 	case u == "DEVICE":
 		return "device"
+	case u == "SLUG" || u == "JOB" || strings.HasPrefix(u, "SLUG|") || noun == "job" && u == "OLD":
+		return "job"
+	case u == "VIEW":
+		return "view"
+	case u == "ID" && noun == "schedule":
+		return "schedule"
 	case u == "NAME" && verb != "add" && verb != "":
 		return noun
 	}
@@ -327,6 +356,12 @@ func (e *Env) namesOf(kind string) []string {
 		return e.snap.devices
 	case "cred":
 		return e.snap.creds
+	case "job":
+		return e.snap.jobs
+	case "view", "views":
+		return e.snap.views
+	case "schedule":
+		return e.snap.schedules
 	case "templates":
 		if lib, err := e.library(); err == nil {
 			entries, _ := lib.List("")

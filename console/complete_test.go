@@ -38,6 +38,9 @@ func completionEnv(t testing.TB, n int) *Env {
 	sn.kinds[store.KindPlatform] = sn.values["platform"]
 	sn.creds = []string{"lab", "ops"}
 	sn.fieldNames = []string{"rack"}
+	sn.jobs = []string{"arista-arp", "configs", "netbox-nightly"}
+	sn.views = []string{"arp", "facts", "lldp"}
+	sn.schedules = []string{"1", "2"}
 	e.snap = sn
 	return e
 }
@@ -70,6 +73,14 @@ func TestCompleter(t *testing.T) {
 		{before: "exec show ip arp |> where mac", want: []string{"mac_address"}},
 		{before: "exec show ip arp |> count ", want: []string{"by"}},
 		{before: "help dev", want: []string{"device"}},
+		{before: "run ar", want: []string{"arista-arp"}},
+		{before: "run configs n", want: []string{"netbox-nightly"}},
+		{before: "job show c", want: []string{"configs"}},
+		{before: "job rename ", want: []string{"arista-arp", "configs"}},
+		{before: "schedule add ", want: []string{"arista-arp", "configs", "netbox-nightly"}},
+		{before: "schedule rm ", want: []string{"1", "2"}},
+		{before: "get f", want: []string{"facts"}},
+		{before: "views show l", want: []string{"lldp"}},
 		{before: "set vault-", want: []string{"vault-timeout"}},
 		{before: "select vendor == \"arista\"; ex", want: []string{"exec", "exit"}},
 		{before: "", none: true},
@@ -135,5 +146,17 @@ func TestSnapshotRefresh(t *testing.T) {
 	}
 	if strings.Contains(e.prompt(), "[") {
 		t.Errorf("no vault yet, the prompt says %q", e.prompt())
+	}
+	mustRun(t, e, `job create arp --command "show ip arp" --select '*'`)
+	mustRun(t, e, `schedule add arp --cron @daily`)
+	e.refreshSnapshot(ctx)
+	if got := suggestTexts(e, "run a"); !slices.Contains(got, "arp") {
+		t.Errorf("job slugs after job create: %v", got)
+	}
+	if got := suggestTexts(e, "schedule disable "); !slices.Contains(got, "1") {
+		t.Errorf("schedule ids after schedule add: %v", got)
+	}
+	if got := suggestTexts(e, "get "); !slices.Contains(got, "facts") {
+		t.Errorf("views: %v", got)
 	}
 }

@@ -169,6 +169,9 @@ func key(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
 var versionKey = []byte("version")
 
 func bump(t *store.Tx) error {
+	// The store's generation moves on too, for the sessions' caches
+	// (completion knows the schedules' ids).
+	t.MarkChanged()
 	b := t.Bucket(store.BucketSchedules)
 	var v uint64
 	if raw := b.Get(versionKey); len(raw) == 8 {

@@ -73,6 +73,9 @@ func putTx(t *store.Tx, j *Job) error {
 	if err != nil {
 		return fmt.Errorf("jobs: encode job %s: %w", quote(j.Slug), err)
 	}
+	// Completion and other sessions' caches follow the store's
+	// generation: a job's change moves it on.
+	t.MarkChanged()
 	return t.Bucket(store.BucketJobs).Put(jobKey(j.Slug), raw)
 }
 
@@ -151,6 +154,7 @@ func Remove(ctx context.Context, st *store.Store, slugs []string, also func(t *s
 					return err
 				}
 			}
+			t.MarkChanged()
 			if err := b.Delete(jobKey(s)); err != nil {
 				return err
 			}
