@@ -254,7 +254,7 @@ type parseNote struct {
 func noteOf(pr parsed, valid bool) parseNote {
 	n := parseNote{device: pr.out.Device, command: pr.out.Command, err: pr.err, valid: valid}
 	if pr.res != nil {
-		n.template, n.score, n.records = pr.res.Template, pr.res.Score.Value, len(pr.res.Records)
+		n.template, n.score, n.records = pr.res.Template, pr.res.Score.Value, pr.records
 	}
 	return n
 }
