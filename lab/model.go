@@ -80,9 +80,7 @@ type neighbor struct {
 type hwAddr [6]byte
 
 // dotted is Cisco and Arista notation: 001c.7301.0203.
-func (m hwAddr) dotted() string {
-	return fmt.Sprintf("%02x%02x.%02x%02x.%02x%02x", m[0], m[1], m[2], m[3], m[4], m[5])
-}
+func (m hwAddr) dotted() string { return string(m.appendDotted(make([]byte, 0, 14))) }
 
 // colon is Junos and Linux notation: 00:1c:73:01:02:03.
 func (m hwAddr) colon() string {
