@@ -119,3 +119,10 @@ func (c *cellStore) cell(v any) any {
 func (c *cellStore) copyRecent(s string) string {
 	return c.str(s).(string)
 }
+
+// sameBox reports whether two string cells are the same box: the same
+// header, so the same value.
+func sameBox(a, b any) bool {
+	x, y := (*eface)(unsafe.Pointer(&a)), (*eface)(unsafe.Pointer(&b))
+	return x.typ == y.typ && x.data == y.data
+}

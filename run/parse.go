@@ -30,8 +30,11 @@ func newParser(lib *templates.Library, forced []string, minScore float64) *parse
 // values (None stays nil, for null in JSON); an index line naming several
 // merges them as clitable does; a chosen template that fails gives way to
 // a better candidate.
-func (p *parser) parse(ctx context.Context, platform, command, text string) (*templates.Parsed, error) {
-	return p.lib.ParseOutput(ctx, templates.Request{Templates: p.forced, Platform: platform, Command: command, MinScore: p.minScore}, text)
+//
+// A scratch lends the parse memory for its records, which are then valid
+// until the next parse given it (see templates.Request.Scratch).
+func (p *parser) parse(ctx context.Context, platform, command, text string, scratch *templates.Scratch) (*templates.Parsed, error) {
+	return p.lib.ParseOutput(ctx, templates.Request{Templates: p.forced, Platform: platform, Command: command, MinScore: p.minScore, Scratch: scratch}, text)
 }
 
 // templateNames says which templates would parse each command on a
@@ -223,13 +226,27 @@ func (a *assembler) build(pr *parsed, cs *cellStore) {
 	cells := make([]any, width*n)
 	// The device's name is boxed once for all its rows.
 	device := any(pr.out.Device)
+	// A template boxes a column's value once while it repeats from row
+	// to row (a type, a VRF): the same box gives the same cell.
+	last := make([]struct{ from, to any }, len(fields))
 	for r, rec := range res.Records {
 		row := cells[r*width : (r+1)*width]
 		row[0] = device
 		for i, v := range rec {
-			row[pos[i]] = cs.cell(v)
+			l := &last[i]
+			if l.from != nil && sameBox(v, l.from) {
+				row[pos[i]] = l.to
+				continue
+			}
+			c := cs.cell(v)
+			if _, ok := v.(string); ok {
+				l.from, l.to = v, c
+			}
+			row[pos[i]] = c
 		}
 	}
+	// The records may be a scratch's, which the worker's next parse
+	// takes back: nothing refers to them from here on.
 	res.Records = nil
 	pr.group = &rowGroup{at: pr.at, cells: cells, n: n, width: width, raw: pr.out}
 }
@@ -336,10 +353,11 @@ func newParsePool(ctx context.Context, p *parser, workers int, done func(pr pars
 	for range workers {
 		pp.workers.Go(func() {
 			cs := newCellStore()
+			var scratch templates.Scratch
 			for j := range pp.jobs {
 				pr := parsed{at: j.at, out: j.o}
 				var got *templates.Parsed
-				if got, pr.err = p.parse(ctx, j.platform, j.o.Command, j.o.Text); pr.err == nil {
+				if got, pr.err = p.parse(ctx, j.platform, j.o.Command, j.o.Text, &scratch); pr.err == nil {
 					pr.res = got.Result
 					if got.Fallback {
 						pr.fallback = got.Why

@@ -1,8 +1,12 @@
 package run
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"vc/records"
 	"vc/templates"
@@ -70,4 +74,64 @@ func TestApplyNotes(t *testing.T) {
 	if d.OK() {
 		t.Error("a device that failed validation is ok")
 	}
+}
+
+// TestParsePoolDetaches: outputs parsed on one worker, which lends each
+// parse the same scratch, give the rows each gives alone, with values
+// that no longer point into the outputs' text.
+func TestParsePoolDetaches(t *testing.T) {
+	lib, err := templates.NewLibrary(templates.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newParser(lib, nil, 0)
+	pool := newParsePool(t.Context(), p, 1, func(parsed, bool) {})
+	sizes := []int{5, 300, 40, 900}
+	var texts []string
+	for i, n := range sizes {
+		text := arpTable(n)
+		texts = append(texts, text)
+		pool.add(records.Output{Device: fmt.Sprintf("d%d", i), Command: "show ip arp", Text: text}, "cisco_ios", i)
+	}
+	tb := pool.wait()
+	if len(tb.parsed) != 1 {
+		t.Fatalf("%d tables", len(tb.parsed))
+	}
+	set := tb.parsed[0]
+	row := 0
+	for i, text := range texts {
+		alone, err := lib.ParseOutput(t.Context(), templates.Request{Platform: "cisco_ios", Command: "show ip arp"}, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi := uintptr(unsafe.Pointer(unsafe.StringData(text))), uintptr(unsafe.Pointer(unsafe.StringData(text)))+uintptr(len(text))
+		for _, rec := range alone.Result.Records {
+			got := set.Rows[row]
+			row++
+			if got[0] != fmt.Sprintf("d%d", i) || !reflect.DeepEqual(got[1:], rec) {
+				t.Fatalf("output %d row %v, alone %v", i, got, rec)
+			}
+			for _, c := range got[1:] {
+				if s, ok := c.(string); ok && s != "" {
+					if at := uintptr(unsafe.Pointer(unsafe.StringData(s))); at >= lo && at < hi {
+						t.Fatalf("output %d: %q points into the output's text", i, s)
+					}
+				}
+			}
+		}
+	}
+	if row != len(set.Rows) {
+		t.Errorf("%d rows, the outputs alone %d", len(set.Rows), row)
+	}
+}
+
+// arpTable is a Cisco IOS ARP table of n entries.
+func arpTable(n int) string {
+	var b strings.Builder
+	b.WriteString("Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n")
+	for i := range n {
+		fmt.Fprintf(&b, "Internet  %-15s %10d   %04x.%04x.%04x  ARPA   Vlan%d\n", fmt.Sprintf("10.0.%d.%d", i>>8&255, i&255), i%240,
+			i*7919&0xffff, i*104729&0xffff, i&0xffff, 100+i%37)
+	}
+	return b.String()
 }
