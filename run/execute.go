@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 	"time"
 
@@ -319,17 +320,23 @@ func assemble(tb *tables) *records.Set {
 	return head
 }
 
-// boundHeap gives the garbage collector a soft memory limit in proportion
-// to a run's devices, unless the user set GOMEMLIMIT. A run's live memory
-// (sessions, outputs, parsed records) grows with its devices, and a
-// thousand ARP tables arrive within a second: left to GOGC alone, the heap
-// would double before the first collection. It returns the undo.
+// boundHeap keeps the process's memory near what the runs in progress
+// hold, unless the user set GOMEMLIMIT, and returns the undo. A run's
+// live memory (sessions, outputs, parsed records) grows with its devices,
+// and a thousand ARP tables arrive within a second: left to GOGC alone,
+// the heap would grow to twice what is live before each collection.
+//
+// The limit is the larger of a floor for the devices of every run in
+// progress (room early on, while little is live) and what is live after
+// the last collection plus a quarter (see heapLimit). A fixed limit per
+// device was a trap: once a fleet's records outgrew it, the collector ran
+// back to back, and at 10,000 ARP tables half the run's CPU went there.
+// A watcher follows the collections while runs are in progress.
 //
 // The limit is the process's, and runs may go side by side (a batch of
-// jobs): so the limit is for the devices of every run in progress
-// together, and the last run to end puts back what was there before the
-// first began. Left to each run alone, a small job would hold a large
-// one to its own small limit, and the collector would run without pause.
+// jobs): the floor is for the devices of every run in progress together,
+// and the last run to end puts back what was there before the first
+// began.
 func boundHeap(devices int) func() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return func() {}
@@ -338,24 +345,25 @@ func boundHeap(devices int) func() {
 	defer memLimit.mu.Unlock()
 	if memLimit.runs == 0 {
 		memLimit.before = debug.SetMemoryLimit(-1) // a negative limit reads it
+		memLimit.stop = make(chan struct{})
+		go watchHeap(memLimit.stop)
 	}
 	memLimit.runs++
 	memLimit.devices += devices
-	debug.SetMemoryLimit(heapLimit(memLimit.devices))
+	setHeapLimit()
 	return func() {
 		memLimit.mu.Lock()
 		defer memLimit.mu.Unlock()
 		memLimit.runs--
 		memLimit.devices -= devices
 		if memLimit.runs == 0 {
+			close(memLimit.stop)
 			debug.SetMemoryLimit(memLimit.before)
 			return
 		}
-		debug.SetMemoryLimit(heapLimit(memLimit.devices))
+		setHeapLimit()
 	}
 }
-
-func heapLimit(devices int) int64 { return 96<<20 + int64(devices)*(160<<10) }
 
 // memLimit is what boundHeap keeps of the runs in progress: the memory limit
 // it sets is the process's own, one for all of them.
@@ -364,7 +372,65 @@ var memLimit struct {
 	runs    int
 	devices int
 	before  int64
+	stop    chan struct{} // ends the watcher
 }
+
+// watchHeap sets the limit again after each collection, until stop.
+func watchHeap(stop <-chan struct{}) {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	sample := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	var seen uint64
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		metrics.Read(sample)
+		if n := sample[0].Value.Uint64(); n != seen {
+			seen = n
+			memLimit.mu.Lock()
+			if memLimit.runs > 0 {
+				setHeapLimit()
+			}
+			memLimit.mu.Unlock()
+		}
+	}
+}
+
+// heapSamples are what setHeapLimit reads: the heap marked live by the
+// last collection, and the memory the runtime holds beside the heap
+// (stacks, its own structures), which the limit counts too.
+var heapSamples = []metrics.Sample{
+	{Name: "/gc/heap/live:bytes"},
+	{Name: "/memory/classes/total:bytes"},
+	{Name: "/memory/classes/heap/released:bytes"},
+	{Name: "/memory/classes/heap/objects:bytes"},
+	{Name: "/memory/classes/heap/unused:bytes"},
+	{Name: "/memory/classes/heap/free:bytes"},
+}
+
+// setHeapLimit sets the limit for the runs in progress and the heap as it
+// is now; memLimit.mu is held.
+func setHeapLimit() {
+	metrics.Read(heapSamples)
+	v := func(i int) int64 { return int64(heapSamples[i].Value.Uint64()) }
+	other := v(1) - v(2) - v(3) - v(4) - v(5)
+	debug.SetMemoryLimit(heapLimit(memLimit.devices, v(0), max(other, 0)))
+}
+
+// heapLimit is the memory limit for runs of so many devices, with live
+// bytes of heap marked live and other bytes held beside the heap: the
+// floor for the devices, or what is held plus a quarter of the live heap
+// (at least headroomMin), whichever is larger.
+func heapLimit(devices int, live, other int64) int64 {
+	floor := 64<<20 + int64(devices)*(96<<10)
+	return max(floor, other+live+max(live/4, headroomMin))
+}
+
+// headroomMin is the least room the heap gets above what is live.
+const headroomMin = 16 << 20
 
 // userName is the OS user the run is recorded under.
 func userName() string {
