@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"hash/fnv"
+	"io"
 	"math/rand/v2"
 	"net/netip"
 	"sync"
@@ -103,7 +104,9 @@ var hostOUIs = [][3]byte{
 // deviceRand is the random stream of one device for one purpose.
 func deviceRand(seed int64, name, purpose string) *rand.Rand {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%s\x00%s", name, purpose)
+	_, _ = io.WriteString(h, name)
+	_, _ = h.Write([]byte{0})
+	_, _ = io.WriteString(h, purpose)
 	return rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
 }
 

@@ -20,8 +20,13 @@ type terminal struct {
 	ch   io.ReadWriter
 	conn *conn // for the drop fault, the idle timer and round-trip delays
 
-	buf     [512]byte
-	out     []byte // what write sends, CRLF put in
+	buf [512]byte
+	out []byte // what write sends, CRLF put in
+	// echo is the echo of the input read so far, sent once the input in
+	// hand is read (or with the next write): a line typed or pasted at
+	// once comes back as one packet, as a pty's echo does, not a packet
+	// per character.
+	echo    []byte
 	pending []byte
 	lastCR  bool // a CR was just taken as Enter; a following LF is not a second one
 	// done ends the session's work (see Peaks); nil while it waits for a
@@ -80,9 +85,7 @@ func (t *terminal) run() error {
 			t.skipEscape()
 		case b >= 0x20 && b < 0x7f:
 			line = append(line, b)
-			if err := t.write(string(b)); err != nil {
-				return err
-			}
+			t.echo = append(t.echo, b)
 		}
 	}
 }
@@ -241,6 +244,11 @@ func (t *terminal) fault(text string) error {
 // trip of latency, and resets the idle timer.
 func (t *terminal) readByte() (byte, error) {
 	for len(t.pending) == 0 {
+		if len(t.echo) > 0 {
+			if err := t.write(""); err != nil {
+				return 0, err
+			}
+		}
 		n, err := t.ch.Read(t.buf[:])
 		if err != nil {
 			return 0, err
@@ -297,10 +305,11 @@ func (t *terminal) skipEscape() {
 const ptyChunk = 4096
 
 // write sends text with the CRLF line ends of a terminal, a pty's read
-// at a time.
+// at a time, after the echo not sent yet.
 func (t *terminal) write(s string) error {
-	for len(s) > 0 {
-		b := t.out[:0]
+	b := append(t.out[:0], t.echo...)
+	t.echo = t.echo[:0]
+	for {
 		for len(s) > 0 && len(b) < ptyChunk-1 {
 			i := strings.IndexByte(s, '\n')
 			if i < 0 {
@@ -315,9 +324,14 @@ func (t *terminal) write(s string) error {
 			}
 		}
 		t.out = b
-		if _, err := t.ch.Write(b); err != nil {
-			return err
+		if len(b) > 0 {
+			if _, err := t.ch.Write(b); err != nil {
+				return err
+			}
 		}
+		if len(s) == 0 {
+			return nil
+		}
+		b = t.out[:0]
 	}
-	return nil
 }
