@@ -321,63 +321,64 @@ func assemble(tb *tables) *records.Set {
 }
 
 // boundHeap keeps the process's memory near what the runs in progress
-// hold, unless the user set GOMEMLIMIT, and returns the undo. A run's
-// live memory (sessions, outputs, parsed records) grows with its devices,
-// and a thousand ARP tables arrive within a second: left to GOGC alone,
+// hold, unless the user set GOGC, and returns the undo. A run's live
+// memory (sessions, outputs, parsed records) grows with its devices, and
+// a thousand ARP tables arrive within a second: left to GOGC's default,
 // the heap would grow to twice what is live before each collection.
 //
-// The limit is the larger of a floor for the devices of every run in
-// progress (room early on, while little is live) and what is live after
-// the last collection plus a quarter (see heapLimit). A fixed limit per
-// device was a trap: once a fleet's records outgrew it, the collector ran
-// back to back, and at 10,000 ARP tables half the run's CPU went there.
-// A watcher follows the collections while runs are in progress.
+// The heap may grow to the larger of a floor for the devices of every
+// run in progress (room early on, while little is live) and what the
+// last collection found live plus a quarter (see heapGoal); a watcher
+// sets GOGC to that after each collection while runs are in progress.
+// A memory limit would be a trap: once a fleet's records outgrow it, the
+// collector runs back to back (with 96 MB + 160 KB per device, 10,000 ARP
+// tables spent half the run's CPU there), and the limit counts the
+// runtime's fragmentation and stacks against the room left.
 //
-// The limit is the process's, and runs may go side by side (a batch of
-// jobs): the floor is for the devices of every run in progress together,
-// and the last run to end puts back what was there before the first
-// began.
+// Runs may go side by side (a batch of jobs): the floor is for the
+// devices of every run in progress together, and the last run to end
+// puts back the GOGC there was.
 func boundHeap(devices int) func() {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+	if _, set := os.LookupEnv("GOGC"); set {
 		return func() {}
 	}
-	memLimit.mu.Lock()
-	defer memLimit.mu.Unlock()
-	if memLimit.runs == 0 {
-		memLimit.before = debug.SetMemoryLimit(-1) // a negative limit reads it
-		memLimit.stop = make(chan struct{})
-		go watchHeap(memLimit.stop)
+	heapBound.mu.Lock()
+	defer heapBound.mu.Unlock()
+	if heapBound.runs == 0 {
+		heapBound.before = debug.SetGCPercent(100)
+		heapBound.stop = make(chan struct{})
+		go watchHeap(heapBound.stop)
 	}
-	memLimit.runs++
-	memLimit.devices += devices
-	setHeapLimit()
+	heapBound.runs++
+	heapBound.devices += devices
+	setGCPercent()
 	return func() {
-		memLimit.mu.Lock()
-		defer memLimit.mu.Unlock()
-		memLimit.runs--
-		memLimit.devices -= devices
-		if memLimit.runs == 0 {
-			close(memLimit.stop)
-			debug.SetMemoryLimit(memLimit.before)
+		heapBound.mu.Lock()
+		defer heapBound.mu.Unlock()
+		heapBound.runs--
+		heapBound.devices -= devices
+		if heapBound.runs == 0 {
+			close(heapBound.stop)
+			debug.SetGCPercent(heapBound.before)
 			return
 		}
-		setHeapLimit()
+		setGCPercent()
 	}
 }
 
-// memLimit is what boundHeap keeps of the runs in progress: the memory limit
-// it sets is the process's own, one for all of them.
-var memLimit struct {
+// heapBound is what boundHeap keeps of the runs in progress: GOGC is the
+// process's own, one for all of them.
+var heapBound struct {
 	mu      sync.Mutex
 	runs    int
 	devices int
-	before  int64
+	before  int
 	stop    chan struct{} // ends the watcher
 }
 
-// watchHeap sets the limit again after each collection, until stop.
+// watchHeap sets GOGC again after each collection, until stop.
 func watchHeap(stop <-chan struct{}) {
-	t := time.NewTicker(20 * time.Millisecond)
+	t := time.NewTicker(10 * time.Millisecond)
 	defer t.Stop()
 	sample := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
 	var seen uint64
@@ -390,47 +391,51 @@ func watchHeap(stop <-chan struct{}) {
 		metrics.Read(sample)
 		if n := sample[0].Value.Uint64(); n != seen {
 			seen = n
-			memLimit.mu.Lock()
-			if memLimit.runs > 0 {
-				setHeapLimit()
+			heapBound.mu.Lock()
+			if heapBound.runs > 0 {
+				setGCPercent()
 			}
-			memLimit.mu.Unlock()
+			heapBound.mu.Unlock()
 		}
 	}
 }
 
-// heapSamples are what setHeapLimit reads: the heap marked live by the
-// last collection, and the memory the runtime holds beside the heap
-// (stacks, its own structures), which the limit counts too.
-var heapSamples = []metrics.Sample{
+// gcSamples are what GOGC is worked out from: the heap the last
+// collection marked live, and the stacks and globals it scanned, which
+// GOGC's room counts as well.
+var gcSamples = []metrics.Sample{
 	{Name: "/gc/heap/live:bytes"},
-	{Name: "/memory/classes/total:bytes"},
-	{Name: "/memory/classes/heap/released:bytes"},
-	{Name: "/memory/classes/heap/objects:bytes"},
-	{Name: "/memory/classes/heap/unused:bytes"},
-	{Name: "/memory/classes/heap/free:bytes"},
+	{Name: "/gc/scan/stack:bytes"},
+	{Name: "/gc/scan/globals:bytes"},
 }
 
-// setHeapLimit sets the limit for the runs in progress and the heap as it
-// is now; memLimit.mu is held.
-func setHeapLimit() {
-	metrics.Read(heapSamples)
-	v := func(i int) int64 { return int64(heapSamples[i].Value.Uint64()) }
-	other := v(1) - v(2) - v(3) - v(4) - v(5)
-	debug.SetMemoryLimit(heapLimit(memLimit.devices, v(0), max(other, 0)))
+// setGCPercent sets GOGC for the runs in progress and the heap as the
+// last collection left it; heapBound.mu is held.
+func setGCPercent() {
+	metrics.Read(gcSamples)
+	live := int64(gcSamples[0].Value.Uint64())
+	roots := int64(gcSamples[1].Value.Uint64() + gcSamples[2].Value.Uint64())
+	debug.SetGCPercent(gcPercent(heapGoal(heapBound.devices, live), live, roots))
 }
 
-// heapLimit is the memory limit for runs of so many devices, with live
-// bytes of heap marked live and other bytes held beside the heap: the
-// floor for the devices, or what is held plus a quarter of the live heap
-// (at least headroomMin), whichever is larger.
-func heapLimit(devices int, live, other int64) int64 {
-	floor := 64<<20 + int64(devices)*(96<<10)
-	return max(floor, other+live+max(live/4, headroomMin))
+// heapGoal is how far the heap may grow for runs of so many devices,
+// with live bytes marked live: the floor for the devices, or the live
+// heap and a quarter more (at least headroomMin), whichever is larger.
+func heapGoal(devices int, live int64) int64 {
+	floor := 48<<20 + int64(devices)*(64<<10)
+	return max(floor, live+max(live/4, headroomMin))
 }
 
 // headroomMin is the least room the heap gets above what is live.
 const headroomMin = 16 << 20
+
+// gcPercent is the GOGC that lets a heap with live bytes live and roots
+// bytes of stacks and globals grow to goal: GOGC's room is its percent of
+// the live heap and the roots together. It stays within 10 and 1000.
+func gcPercent(goal, live, roots int64) int {
+	p := 100 * (goal - live) / max(live+roots, 1)
+	return int(min(max(p, 10), 1000))
+}
 
 // userName is the OS user the run is recorded under.
 func userName() string {
