@@ -111,7 +111,7 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 	var pool *parsePool
 	var notes []parseNote // filled on the pool's goroutine, read once it ends
 	if !spec.Raw && d.Library != nil {
-		pool = newParsePool(ctx, newParser(d.Library, spec.Templates, spec.MinScore), runtime.GOMAXPROCS(0),
+		pool = newParsePool(ctx, newParser(d.Library, spec.Templates, spec.MinScore), runtime.GOMAXPROCS(0), d.Shaper,
 			func(pr parsed, valid bool) { notes = append(notes, noteOf(pr, valid)) })
 	}
 	obs.Started(len(p.engine.Targets))
@@ -132,7 +132,7 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 		applyNotes(notes, byName, spec.MinScore)
 		res.Templates, res.Fallbacks = tb.used, tb.fallbacks
 		res.Unparsed, res.FirstParseErr = tb.failed, tb.firstFailed
-		res.Records = assemble(tb)
+		res.Records = assemble(tb, d.Shaper != nil)
 	} else {
 		var outs []records.Output
 		for _, dev := range r.Devices {
@@ -297,7 +297,9 @@ func applyNotes(notes []parseNote, byName map[string]*Device, minScore float64) 
 
 // assemble chains the parsed tables and, after them, the outputs no
 // template read (and those that failed validation), folded.
-func assemble(tb *tables) *records.Set {
+//
+// A shaped table keeps its title, by which its reader knows it.
+func assemble(tb *tables, shaped bool) *records.Set {
 	secs := tb.parsed
 	if len(tb.unparsed) > 0 {
 		outs := make([]records.Output, len(tb.unparsed))
@@ -314,7 +316,7 @@ func assemble(tb *tables) *records.Set {
 		return records.Outputs(nil)
 	}
 	head := records.Chain(secs...)
-	if head.Next == nil {
+	if head.Next == nil && !shaped {
 		head.Title = ""
 	}
 	return head

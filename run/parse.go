@@ -71,8 +71,9 @@ func (v *ValidationError) Error() string {
 
 // parsed is one output after parsing: the records, or why there are none.
 type parsed struct {
-	at  int // its place: device index * commands + command index
-	out records.Output
+	at       int // its place: device index * commands + command index
+	out      records.Output
+	platform string
 	// res is the parse's outcome; its records are in group once built.
 	res *templates.Result
 	// records counts the records the parse found.
@@ -127,6 +128,8 @@ type orderedRaw struct {
 type assembler struct {
 	minScore float64
 	layouts  layouts
+	// shaper, when set, lays out every output in its one table.
+	shaper Shaper
 
 	tables    map[string]*tableBuild
 	order     []string
@@ -144,10 +147,11 @@ type tableBuild struct {
 }
 
 // rowGroup is one output's rows: n rows of width cells each, one after
-// the other in cells.
+// the other in cells, or as rows when a shaper laid them out.
 type rowGroup struct {
 	at    int
 	cells []any
+	rows  [][]any
 	n     int
 	width int
 	raw   records.Output
@@ -208,8 +212,9 @@ func (a *assembler) valid(res *templates.Result) bool {
 
 // build lays out a parsed output's rows in its table's columns, with
 // values from cs, and lets the parse's own records go. It is safe to call
-// from several workers at once.
-func (a *assembler) build(pr *parsed, cs *cellStore) {
+// from several workers at once; shape is the worker's own function of
+// the assembler's shaper, nil when it has none.
+func (a *assembler) build(pr *parsed, cs *cellStore, shape func(device, platform, command string, fields []string, records [][]any) [][]any) {
 	res := pr.res
 	if pr.err != nil || res == nil {
 		return
@@ -219,6 +224,17 @@ func (a *assembler) build(pr *parsed, cs *cellStore) {
 		return
 	}
 	fields := res.Fields()
+	if shape != nil {
+		rows := shape(pr.out.Device, pr.platform, pr.out.Command, fields, res.Records)
+		res.Records = nil
+		for _, row := range rows {
+			for i, v := range row {
+				row[i] = cs.cell(v)
+			}
+		}
+		pr.group = &rowGroup{at: pr.at, rows: rows, n: len(rows), width: len(a.shaper.Columns()), raw: pr.out}
+		return
+	}
 	pos := make([]int, len(fields))
 	width := a.layouts.place(pr.out.Command, fields, pos)
 	n := len(res.Records)
@@ -280,14 +296,22 @@ func (a *assembler) add(pr parsed) (valid bool) {
 		a.unparsed = append(a.unparsed, orderedRaw{pr.at, o})
 		return false
 	}
-	if pr.group == nil {
-		a.build(&pr, newCellStore())
+	table := o.Command
+	if a.shaper != nil {
+		table = a.shaper.Shaped()
 	}
-	t := a.tables[o.Command]
+	if pr.group == nil {
+		var shape func(device, platform, command string, fields []string, records [][]any) [][]any
+		if a.shaper != nil {
+			shape = a.shaper.Worker()
+		}
+		a.build(&pr, newCellStore(), shape)
+	}
+	t := a.tables[table]
 	if t == nil {
 		t = &tableBuild{}
-		a.tables[o.Command] = t
-		a.order = append(a.order, o.Command)
+		a.tables[table] = t
+		a.order = append(a.order, table)
 	}
 	t.groups = append(t.groups, pr.group)
 	return true
@@ -299,7 +323,12 @@ func (a *assembler) finish() *tables {
 	out := &tables{used: a.used, fallbacks: a.fallbacks, failed: a.failed, firstFailed: a.firstErr}
 	for _, cmd := range a.order {
 		t := a.tables[cmd]
-		set := &records.Set{Columns: a.layouts.columns(cmd), Empty: "no records", Title: cmd}
+		var set *records.Set
+		if a.shaper != nil {
+			set = &records.Set{Columns: a.shaper.Columns(), Empty: "no records", Title: cmd}
+		} else {
+			set = &records.Set{Columns: a.layouts.columns(cmd), Empty: "no records", Title: cmd}
+		}
 		slices.SortStableFunc(t.groups, func(x, y *rowGroup) int { return x.at - y.at })
 		n := 0
 		for _, g := range t.groups {
@@ -309,6 +338,11 @@ func (a *assembler) finish() *tables {
 		set.Rows = make([][]any, 0, n)
 		set.Raw = make([]records.Output, 0, len(t.groups))
 		for _, g := range t.groups {
+			if g.rows != nil {
+				set.Rows = append(set.Rows, g.rows...)
+				set.Raw = append(set.Raw, g.raw)
+				continue
+			}
 			if g.width < width {
 				// Laid out before the table had all its columns: one
 				// allocation for the group's rows at their full width.
@@ -348,14 +382,21 @@ type parseJob struct {
 	platform string
 }
 
-func newParsePool(ctx context.Context, p *parser, workers int, done func(pr parsed, valid bool)) *parsePool {
+// newParsePool starts workers parsing; shaper, when set, lays out the
+// outputs in its one table.
+func newParsePool(ctx context.Context, p *parser, workers int, shaper Shaper, done func(pr parsed, valid bool)) *parsePool {
 	pp := &parsePool{p: p, jobs: make(chan parseJob, 256), results: make(chan parsed, 256), asm: newAssembler(p.minScore)}
+	pp.asm.shaper = shaper
 	for range workers {
 		pp.workers.Go(func() {
 			cs := newCellStore()
 			var scratch templates.Scratch
+			var shape func(device, platform, command string, fields []string, records [][]any) [][]any
+			if shaper != nil {
+				shape = shaper.Worker()
+			}
 			for j := range pp.jobs {
-				pr := parsed{at: j.at, out: j.o}
+				pr := parsed{at: j.at, out: j.o, platform: j.platform}
 				var got *templates.Parsed
 				if got, pr.err = p.parse(ctx, j.platform, j.o.Command, j.o.Text, &scratch); pr.err == nil {
 					pr.res = got.Result
@@ -363,7 +404,7 @@ func newParsePool(ctx context.Context, p *parser, workers int, done func(pr pars
 						pr.fallback = got.Why
 					}
 				}
-				pp.asm.build(&pr, cs)
+				pp.asm.build(&pr, cs, shape)
 				pp.results <- pr
 			}
 		})
