@@ -330,7 +330,7 @@ func assemble(tb *tables, shaped bool) *records.Set {
 //
 // The heap may grow to the larger of a floor for the devices of every
 // run in progress (room early on, while little is live) and what the
-// last collection found live plus a quarter (see heapGoal); a watcher
+// last collection found live plus a half (see heapGoal); a watcher
 // sets GOGC to that after each collection while runs are in progress.
 // A memory limit would be a trap: once a fleet's records outgrow it, the
 // collector runs back to back (with 96 MB + 160 KB per device, 10,000 ARP
@@ -422,10 +422,13 @@ func setGCPercent() {
 
 // heapGoal is how far the heap may grow for runs of so many devices,
 // with live bytes marked live: the floor for the devices, or the live
-// heap and a quarter more (at least headroomMin), whichever is larger.
+// heap and half as much again (at least headroomMin), whichever is
+// larger. Half, not a quarter: at 10,000 ARP tables a quarter cost 13%
+// more CPU and 0.4 s more on each exec, for 280 MB less at the peak; at
+// 1,000 it saved 22 MB of 227.
 func heapGoal(devices int, live int64) int64 {
 	floor := 48<<20 + int64(devices)*(64<<10)
-	return max(floor, live+max(live/4, headroomMin))
+	return max(floor, live+max(live/2, headroomMin))
 }
 
 // headroomMin is the least room the heap gets above what is live.

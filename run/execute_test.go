@@ -24,18 +24,18 @@ func TestBoundHeapSideBySide(t *testing.T) {
 }
 
 // TestHeapGoal: the floor while little is live; past it, the live heap
-// and a quarter more, never less than headroomMin; and the GOGC that
+// and half as much again, never less than headroomMin; and the GOGC that
 // gives that room.
 func TestHeapGoal(t *testing.T) {
 	floor := heapGoal(1000, 0)
 	if got := heapGoal(1000, 10<<20); got != floor {
 		t.Errorf("little live: %d, want the floor %d", got, floor)
 	}
-	if got, want := heapGoal(1000, 1<<30), int64(1<<30+1<<28); got != want {
+	if got, want := heapGoal(1000, 1<<30), int64(1<<30+1<<29); got != want {
 		t.Errorf("1 GiB live: %d, want %d", got, want)
 	}
-	if got, want := heapGoal(0, 40<<20), max(heapGoal(0, 0), 40<<20+headroomMin); got != want {
-		t.Errorf("40 MiB live, no devices: %d, want %d", got, want)
+	if got, want := heapGoal(0, 20<<20), max(heapGoal(0, 0), 20<<20+headroomMin); got != want {
+		t.Errorf("20 MiB live, no devices: %d, want %d", got, want)
 	}
 	if got := gcPercent(1<<30+1<<28, 1<<30, 0); got != 25 {
 		t.Errorf("a quarter more than 1 GiB, no roots: GOGC %d, want 25", got)
