@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -65,6 +66,9 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 	// The fabric is the whole fleet's, whichever part this process
 	// serves: a device's neighbours may be served by another.
 	l.fabric = layFabric(all)
+	if opts.Prewarm {
+		l.prewarm()
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	l.cancel = cancel
 	for _, d := range l.devs {
@@ -156,4 +160,22 @@ func (l *Lab) device(name string) *device {
 		}
 	}
 	return nil
+}
+
+// prewarm builds every device's model, on every core.
+func (l *Lab) prewarm() {
+	next := make(chan *device)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for d := range next {
+				d.currentModel()
+			}
+		})
+	}
+	for _, d := range l.devs {
+		next <- d
+	}
+	close(next)
+	wg.Wait()
 }

@@ -55,6 +55,13 @@ type Options struct {
 	// hold only so many file descriptors, and a device takes two when a
 	// client keeps a session open on it (the listener and the session).
 	Shard Shard
+	// Prewarm builds every device's model (its interfaces, neighbours,
+	// ARP and MAC tables) before Start returns, rather than at its first
+	// session, as a real device has its tables at hand: a benchmark then
+	// measures the client and what serving costs, not the lab drawing
+	// ten thousand fabrics on the cores the client shares. The models
+	// stay, as they do once a device was asked.
+	Prewarm bool
 }
 
 // Shard is part Index (from 0) of Count parts of a fleet: the devices

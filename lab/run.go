@@ -16,6 +16,7 @@ import (
 // VC_LAB_SHARD=K/N, when opts name no shard, serves part K of N (see
 // Options.Shard): a fleet larger than one process's file descriptors can
 // keep open is served by N processes, each writing its part's inventory.
+// VC_LAB_PREWARM=1 sets Options.Prewarm (the benchmarks do).
 func Run(ctx context.Context, opts Options, out io.Writer) error {
 	began := time.Now()
 	if v := os.Getenv("VC_LAB_SHARD"); v != "" && opts.Shard.Count == 0 {
@@ -24,6 +25,9 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 			return fmt.Errorf("lab: VC_LAB_SHARD: %w", err)
 		}
 		opts.Shard = sh
+	}
+	if os.Getenv("VC_LAB_PREWARM") == "1" {
+		opts.Prewarm = true
 	}
 	l, err := Start(ctx, opts)
 	if err != nil {

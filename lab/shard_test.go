@@ -51,3 +51,30 @@ func TestParseShard(t *testing.T) {
 		t.Errorf("3 shards of 2 devices: %v, want ErrOptions", err)
 	}
 }
+
+// TestPrewarm: a prewarmed lab has every device's model before Start
+// returns, and serves the outputs a lab that builds them on demand does.
+func TestPrewarm(t *testing.T) {
+	o := testOptions(9, "arista_eos", "cisco_nxos", "linux")
+	cold := startLab(t, o)
+	o.Prewarm = true
+	warm := startLab(t, o)
+	for _, d := range warm.devs {
+		d.modelMu.Lock()
+		built := d.model != nil
+		d.modelMu.Unlock()
+		if !built {
+			t.Errorf("%s: no model after a prewarmed start", d.Name)
+		}
+	}
+	for i, d := range warm.Devices() {
+		if d.Platform == "linux" {
+			continue
+		}
+		a, _ := execOut(t, cold.Devices()[i], "show ip arp")
+		b, _ := execOut(t, d, "show ip arp")
+		if a != b {
+			t.Errorf("%s: prewarmed, show ip arp differs", d.Name)
+		}
+	}
+}

@@ -19,6 +19,7 @@ cleanup() { lab_stop; [ -n "${KEEP:-}" ] || rm -rf "$work"; [ -z "${KEEP:-}" ] |
 trap cleanup EXIT
 
 echo "CPU/dev: vc's CPU over both execs, less what a vc process costs before it talks to a device, per device-exec"
+[ "${LAB_PREWARM:-1}" = 1 ] && echo "lab: every device's model built before it is ready (LAB_PREWARM=0: at its first session)"
 printf '%8s  %9s  %7s  %7s  %8s  %7s  %8s  %s\n' devices first dev/s warm failures CPU/dev "peak RSS" "lab CPU (of the 2 execs)"
 largest=${sizes[${#sizes[@]}-1]}
 # Only the measured vc profiles; the lab and the setup commands do not.

@@ -6,6 +6,12 @@
 # process serves one part of the same fleet (VC_LAB_SHARD=K/N): the same
 # names, ports and outputs as a single lab.
 #
+# The lab builds every device's model (its fabric, ARP and MAC tables)
+# before it says ready, as a real device has its tables at hand, so that
+# a client's first exec is not measured with the lab drawing ten thousand
+# fabrics on the cores it shares; LAB_PREWARM=0 leaves that to each
+# device's first session, as `vc lab` does by default.
+#
 #   lab_start VC N PORT PLATFORMS DIR   starts it, waits until every part
 #                                       is ready, writes DIR/lab.csv
 #   lab_cpu                             CPU seconds the lab took so far
@@ -21,7 +27,7 @@ lab_start() {
   [ "$shards" -lt 1 ] && shards=1
   lab_pids=()
   for ((k = 1; k <= shards; k++)); do
-    VC_LAB_SHARD=$k/$shards "$vc" lab --devices "$n" --port "$port" --platforms "$platforms" \
+    VC_LAB_SHARD=$k/$shards VC_LAB_PREWARM=${LAB_PREWARM:-1} "$vc" lab --devices "$n" --port "$port" --platforms "$platforms" \
       --inventory "$dir/lab-part$k.csv" 2>"$dir/lab-part$k.log" &
     lab_pids+=($!)
   done
