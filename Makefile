@@ -31,7 +31,7 @@ lint: ## gofmt, go vet and staticcheck
 	@command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
 
-bench: build ## benchmarks: inventory at 100,000 devices, completion, TextFSM vs Python, fan-out vs Netmiko, captures, views, jobs, the daemon soak (10 min)
+bench: build ## benchmarks: inventory at 100,000 devices, completion, TextFSM vs Python, fan-out vs asyncssh and Netmiko, 1,000 to 10,000 devices, captures, views, jobs, the daemon soak (10 min)
 	$(GO) test -run '^$$' -bench 'Import|Select' -benchmem -benchtime 3x ./console/
 	$(GO) test -run '^$$' -bench 'CompleteAt100k' -benchmem ./console/
 	./scripts/bench-inventory.sh $(BIN)
@@ -39,6 +39,7 @@ bench: build ## benchmarks: inventory at 100,000 devices, completion, TextFSM vs
 	$(GO) run ./templates/bench
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./lab/
 	./scripts/bench-fanout.sh $(BIN) 1000
+	./scripts/bench-scale.sh $(BIN) 1000 2500 5000 10000
 	./scripts/bench-captures.sh $(BIN) 1000
 	$(GO) test -run '^$$' -bench 'RecordEnd' -benchtime 20x ./history/
 	./scripts/bench-views.sh $(BIN) 1000

@@ -14,6 +14,7 @@ import (
 	"vc/records"
 	"vc/render"
 	"vc/run"
+	"vc/views"
 
 	"vc/engine"
 )
@@ -303,9 +304,20 @@ func (e *Env) execute(ctx context.Context, spec run.Spec, asJSON bool) (*records
 // the session's last, for failures and retry. exec, get and locate all
 // come here; what they make of the result is theirs.
 func (e *Env) executeSpec(ctx context.Context, spec run.Spec) (*run.Result, error) {
+	return e.executeShaped(ctx, spec, nil)
+}
+
+// executeShaped is executeSpec with the parsed outputs laid out by a
+// view's shaper on the parse workers, as they are parsed, when there is
+// one (a view of one row per device has none).
+func (e *Env) executeShaped(ctx context.Context, spec run.Spec, shaper *views.Shaper) (*run.Result, error) {
 	deps, err := e.runDeps(spec.Raw)
 	if err != nil {
 		return nil, err
+	}
+	// A nil *views.Shaper in the interface field would not be nil.
+	if shaper != nil && !spec.Raw {
+		deps.Shaper = shaper
 	}
 	// The previous result may hold a whole fleet's tables; let it go
 	// before this run fills the heap again.

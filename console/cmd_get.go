@@ -134,7 +134,11 @@ func (e *Env) sayLacking(view string, lacking map[string][]string) {
 // getRun runs a view's spec as exec runs its own, then reads the parsed
 // tables through the view.
 func (e *Env) getRun(ctx context.Context, v *views.View, spec run.Spec, devs []views.Device, raw, asJSON bool) (*records.Set, error) {
-	res, err := e.executeSpec(ctx, spec)
+	var shaper *views.Shaper
+	if !raw {
+		shaper = v.Shaper(devs)
+	}
+	res, err := e.executeShaped(ctx, spec, shaper)
 	if err != nil {
 		return nil, err
 	}

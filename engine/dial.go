@@ -126,7 +126,7 @@ func (d *dialer) tcp(ctx context.Context, to Timeouts, addr string, jump *JumpHo
 }
 
 // connect logs in to the target, through its jump host if it has one.
-func (d *dialer) connect(ctx context.Context, to Timeouts, t *Target, legacy bool) (*ssh.Client, Credential, []Attempt, error) {
+func (d *dialer) connect(ctx context.Context, to Timeouts, t *Target, legacy bool) (*link, Credential, []Attempt, error) {
 	return d.login(ctx, to, targetPeer(t, legacy), func(ctx context.Context) (net.Conn, error) {
 		return d.tcp(ctx, to, t.Addr(), t.Jump)
 	})
@@ -159,7 +159,7 @@ func jumpPeer(j *JumpHost) peer {
 // host whose key matched one on record: a host met for the first time (or
 // not checked) could be an impostor collecting every password it is
 // offered, so it gets one unless p.offerAll.
-func (d *dialer) login(ctx context.Context, to Timeouts, p peer, dial func(context.Context) (net.Conn, error)) (*ssh.Client, Credential, []Attempt, error) {
+func (d *dialer) login(ctx context.Context, to Timeouts, p peer, dial func(context.Context) (net.Conn, error)) (*link, Credential, []Attempt, error) {
 	if len(p.creds) == 0 {
 		return nil, Credential{}, nil, failure(KindAuth, ErrAuthFailed, "no credential to try: add one with cred add, or unlock the vault")
 	}
@@ -218,7 +218,7 @@ func withheldWhy(tr trust, p peer) string {
 // connection itself, so a device that accepts TCP and then says nothing
 // cannot hold the run. It says what the host-key check found, also when
 // the login failed.
-func (d *dialer) handshake(ctx context.Context, to Timeouts, conn net.Conn, p peer, cred Credential) (*ssh.Client, trust, error) {
+func (d *dialer) handshake(ctx context.Context, to Timeouts, conn net.Conn, p peer, cred Credential) (*link, trust, error) {
 	// A channel through a jump host has no deadlines; a timer closing the
 	// connection bounds the wait there just the same.
 	var timedOut atomic.Bool
@@ -263,8 +263,21 @@ func (d *dialer) handshake(ctx context.Context, to Timeouts, conn net.Conn, p pe
 		return nil, tr, err
 	}
 	_ = conn.SetDeadline(time.Time{})
-	return ssh.NewClient(c, chans, reqs), tr, nil
+	return &link{Conn: c, chans: chans, reqs: reqs}, tr, nil
 }
+
+// link is a logged-in SSH connection with what the peer may send unasked:
+// channels it opens and its global requests. Someone must take those,
+// or the connection stalls: client hands them to an *ssh.Client (two
+// goroutines); a shell session answers them itself (see leanShell).
+type link struct {
+	ssh.Conn
+	chans <-chan ssh.NewChannel
+	reqs  <-chan *ssh.Request
+}
+
+// client makes the link an *ssh.Client, for exec channels and jump hosts.
+func (l *link) client() *ssh.Client { return ssh.NewClient(l.Conn, l.chans, l.reqs) }
 
 func isAuthError(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "unable to authenticate")
@@ -294,7 +307,7 @@ func (p *jumpPool) get(ctx context.Context, d *dialer, to Timeouts, j *JumpHost)
 	}
 	p.mu.Unlock()
 	jc.once.Do(func() {
-		client, _, _, err := d.login(ctx, to, jumpPeer(j), func(ctx context.Context) (net.Conn, error) {
+		ln, _, _, err := d.login(ctx, to, jumpPeer(j), func(ctx context.Context) (net.Conn, error) {
 			var nd net.Dialer
 			dctx, cancel := context.WithTimeout(ctx, to.Connect)
 			defer cancel()
@@ -307,7 +320,7 @@ func (p *jumpPool) get(ctx context.Context, d *dialer, to Timeouts, j *JumpHost)
 			jc.err = &Error{Kind: e.Kind, Reason: "jump host " + j.Name + ": " + e.Reason, Err: e}
 			return
 		}
-		jc.client = client
+		jc.client = ln.client()
 	})
 	if jc.err != nil {
 		// The targets waiting on this attempt share its failure; a later

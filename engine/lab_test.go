@@ -489,7 +489,7 @@ func TestWarmSessions(t *testing.T) {
 	// would: the next run logs in again.
 	r.mu.Lock()
 	for _, s := range r.sessions {
-		s.client.Close()
+		s.conn.Close()
 	}
 	r.mu.Unlock()
 	time.Sleep(50 * time.Millisecond)

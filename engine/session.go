@@ -17,8 +17,11 @@ import (
 // and for shell platforms the shell with its prompt learned, paging off
 // and privileges raised.
 type session struct {
-	target   string
-	addr     string
+	target string
+	addr   string
+	conn   *link
+	// client is the connection as an *ssh.Client, for exec channels; nil
+	// for a shell, which needs none.
 	client   *ssh.Client
 	cred     Credential
 	platform *Platform
@@ -42,13 +45,15 @@ type session struct {
 func open(ctx context.Context, d *dialer, to Timeouts, t *Target, maxOutput int64, log *transcript) (*session, []Attempt, error) {
 	p := PlatformFor(t.Platform)
 	legacy := t.Legacy || p.Legacy
-	client, cred, attempts, err := d.connect(ctx, to, t, legacy)
+	ln, cred, attempts, err := d.connect(ctx, to, t, legacy)
 	if err != nil {
 		return nil, attempts, err
 	}
-	s := &session{target: t.Name, addr: t.Addr(), client: client, cred: cred, platform: p,
+	s := &session{target: t.Name, addr: t.Addr(), conn: ln, cred: cred, platform: p,
 		opened: time.Now(), lastUsed: time.Now(), maxOutput: maxOutput, log: log}
 	if p.Exec {
+		client := ln.client()
+		s.client = client
 		// Exec sessions have no shell whose end would tell.
 		dead := make(chan struct{})
 		s.dead = dead
@@ -71,7 +76,7 @@ func open(ctx context.Context, d *dialer, to Timeouts, t *Target, maxOutput int6
 
 // prepare learns the prompt, raises privileges and turns paging off.
 func (s *session) prepare(ctx context.Context, to Timeouts, t *Target) error {
-	sh, err := openShell(s.client, s.platform, s.maxOutput, s.log)
+	sh, err := openShell(s.conn, s.platform, s.maxOutput, s.log)
 	if err != nil {
 		return classify(ctx, "login", to.Prompt, err)
 	}
@@ -307,7 +312,7 @@ func (s *session) close() {
 		if s.sh != nil {
 			s.sh.close()
 		}
-		s.client.Close()
+		s.conn.Close()
 	})
 }
 

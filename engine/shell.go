@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -18,8 +19,7 @@ import (
 // shell is an interactive shell on a device: what vc types and what the
 // device answers, with the prompt learned from the device itself.
 type shell struct {
-	sess     *ssh.Session
-	stdin    io.WriteCloser
+	ch       ssh.Channel
 	platform *Platform
 
 	mu      sync.Mutex
@@ -32,53 +32,151 @@ type shell struct {
 	// log is the run's transcript, nil when it keeps none.
 	log *transcript
 
-	// prompt is the learned prompt ("usa-leaf-017#"); atPrompt recognises
-	// it, or the same base in another mode, at the end of the output.
+	// prompt is the learned prompt ("usa-leaf-017#"); endsAtPrompt
+	// recognises its base ("usa-leaf-017"), or the pattern that overrides
+	// it, at the end of the output.
 	prompt   string
-	atPrompt *regexp.Regexp
+	base     string
+	atPrompt *regexp.Regexp // the override's; nil for a learned prompt
 }
 
-// openShell starts a shell on client with a wide terminal, so devices do
-// not wrap long lines.
-func openShell(client *ssh.Client, p *Platform, maxOutput int64, log *transcript) (*shell, error) {
-	sess, err := client.NewSession()
+// openShell starts a shell on the connection with a wide terminal, so
+// devices do not wrap long lines.
+//
+// It opens the session channel itself rather than through an
+// *ssh.Client and *ssh.Session, which would take four goroutines for what
+// a shell never uses (the peer's channel opens, its global requests, the
+// exit status): one goroutine answers all of those here, and one reads
+// the shell. Ten thousand warm sessions feel every goroutine, in memory
+// and in each garbage collection, which scans their stacks.
+func openShell(ln *link, p *Platform, maxOutput int64, log *transcript) (*shell, error) {
+	ch, chReqs, err := ln.OpenChannel("session", nil)
 	if err != nil {
+		go refuseUnasked(ln, nil)
 		return nil, fmt.Errorf("open session: %w", err)
 	}
-	modes := ssh.TerminalModes{ssh.ECHO: 1, ssh.TTY_OP_ISPEED: 115200, ssh.TTY_OP_OSPEED: 115200}
-	if err := sess.RequestPty("vt100", 24, 511, modes); err != nil {
-		sess.Close()
+	go refuseUnasked(ln, chReqs)
+	modes := []terminalMode{{ssh.ECHO, 1}, {ssh.TTY_OP_ISPEED, 115200}, {ssh.TTY_OP_OSPEED, 115200}}
+	if err := request(ch, "pty-req", ptyRequest("vt100", 24, 511, modes)); err != nil {
+		ch.Close()
 		return nil, fmt.Errorf("request terminal: %w", err)
 	}
-	stdin, err := sess.StdinPipe()
-	if err != nil {
-		sess.Close()
-		return nil, err
-	}
-	stdout, err := sess.StdoutPipe()
-	if err != nil {
-		sess.Close()
-		return nil, err
-	}
-	// With a terminal, a device writes everything to stdout. Taking the
-	// stderr pipe (and leaving it) spares a copying goroutine per session,
-	// which a thousand sessions feel in every garbage collection.
-	if _, err := sess.StderrPipe(); err != nil {
-		sess.Close()
-		return nil, err
-	}
-	if err := sess.Shell(); err != nil {
-		sess.Close()
+	if err := request(ch, "shell", nil); err != nil {
+		ch.Close()
 		return nil, fmt.Errorf("start shell: %w", err)
 	}
-	s := &shell{sess: sess, stdin: stdin, platform: p, notify: make(chan struct{}, 1), done: make(chan struct{}), maxOutput: maxOutput, log: log}
-	go s.readLoop(stdout)
+	// With a terminal, a device writes everything to stdout (the channel's
+	// data); what it might write to stderr is left unread, as it would be
+	// unseen on a terminal.
+	s := &shell{ch: ch, platform: p, notify: make(chan struct{}, 1), done: make(chan struct{}), maxOutput: maxOutput, log: log}
+	go s.readLoop(ch)
 	return s, nil
 }
 
-// readChunk is the shell's read buffer: small, since a thousand sessions
-// each keep one; big outputs just take more reads.
-const readChunk = 4 * 1024
+// request sends a channel request and waits for the device's yes.
+func request(ch ssh.Channel, name string, payload []byte) error {
+	ok, err := ch.SendRequest(name, true, payload)
+	if err == nil && !ok {
+		err = fmt.Errorf("ssh: %s refused by the device", name)
+	}
+	return err
+}
+
+// refuseUnasked answers what the device sends a shell's connection
+// unasked, until the connection ends: no to its global requests
+// (keepalives take a no as well as a yes) and to channels it would open;
+// the shell channel's requests (exit-status, keepalives) are read and
+// let go. Left unread, they would stall the connection once a few queued
+// up.
+func refuseUnasked(ln *link, chReqs <-chan *ssh.Request) {
+	reqs, chans := ln.reqs, ln.chans
+	for reqs != nil || chans != nil || chReqs != nil {
+		select {
+		case r, ok := <-reqs:
+			if !ok {
+				reqs = nil
+			} else if r.WantReply {
+				_ = r.Reply(false, nil)
+			}
+		case nc, ok := <-chans:
+			if !ok {
+				chans = nil
+			} else {
+				_ = nc.Reject(ssh.Prohibited, "no channels are accepted")
+			}
+		case r, ok := <-chReqs:
+			if !ok {
+				chReqs = nil
+			} else if r.WantReply {
+				_ = r.Reply(false, nil)
+			}
+		}
+	}
+}
+
+// terminalMode is one of a pty request's modes: an opcode and its value.
+type terminalMode struct {
+	op  uint8
+	val uint32
+}
+
+// ptyRequest is the payload of a pty-req (RFC 4254, section 6.2): the
+// terminal type, its size in characters and pixels, and its modes, each
+// an opcode byte and a 32-bit value, ended by TTY_OP_END.
+func ptyRequest(term string, rows, cols uint32, modes []terminalMode) []byte {
+	var m []byte
+	for _, md := range modes {
+		m = append(m, md.op)
+		m = binary.BigEndian.AppendUint32(m, md.val)
+	}
+	m = append(m, 0) // TTY_OP_END
+	var b []byte
+	b = appendString(b, term)
+	b = binary.BigEndian.AppendUint32(b, cols)
+	b = binary.BigEndian.AppendUint32(b, rows)
+	b = binary.BigEndian.AppendUint32(b, 0) // width in pixels
+	b = binary.BigEndian.AppendUint32(b, 0) // height in pixels
+	return appendString(b, string(m))
+}
+
+// appendString appends an SSH string: its length, then its bytes.
+func appendString(b []byte, s string) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+	return append(b, s...)
+}
+
+// readChunk is the shell's read buffer: small, since every warm session
+// keeps one while it waits for the device; big outputs just take more
+// reads, each a copy out of the channel's own buffer.
+const readChunk = 1024
+
+// outputBufs are the buffers a command's output is read into, handed
+// back once the output is cleaned (a copy): without them every command
+// grew a buffer of its own, 4, 8, 16, 32 KB for an ARP table, all
+// garbage a moment later.
+var outputBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// outputBufCap is the size of a buffer from outputBufs, and the largest
+// one given back: a rare huge output is not kept for the next.
+const outputBufCap = 32 << 10
+
+func getOutputBuf() []byte {
+	b := *outputBufs.Get().(*[]byte)
+	if b == nil {
+		b = make([]byte, 0, outputBufCap)
+	}
+	return b[:0]
+}
+
+// putOutputBuf hands back a buffer take returned, once nothing refers
+// to its bytes.
+func putOutputBuf(b []byte) {
+	if cap(b) == 0 || cap(b) > outputBufCap {
+		return
+	}
+	b = b[:0]
+	outputBufs.Put(&b)
+}
 
 func (s *shell) readLoop(r io.Reader) {
 	b := make([]byte, readChunk)
@@ -93,6 +191,9 @@ func (s *shell) readLoop(r io.Reader) {
 				s.mu.Unlock()
 				close(s.done)
 				return
+			}
+			if s.buf == nil {
+				s.buf = getOutputBuf()
 			}
 			s.buf = appendBounded(s.buf, b[:n], s.maxOutput)
 			log := s.log
@@ -146,11 +247,11 @@ func (s *shell) transcript() *transcript {
 	return s.log
 }
 
-func (s *shell) close() { s.sess.Close() }
+func (s *shell) close() { s.ch.Close() }
 
 func (s *shell) send(text string) error {
 	s.transcript().sent(text)
-	if _, err := io.WriteString(s.stdin, text); err != nil {
+	if _, err := io.WriteString(s.ch, text); err != nil {
 		return fmt.Errorf("send: %w", errClosed)
 	}
 	return nil
@@ -160,7 +261,7 @@ func (s *shell) send(text string) error {
 // shows neither the secret nor its length.
 func (s *shell) sendSecret(secret, after string) error {
 	s.transcript().sentSecret(after)
-	if _, err := io.WriteString(s.stdin, secret+after); err != nil {
+	if _, err := io.WriteString(s.ch, secret+after); err != nil {
 		return fmt.Errorf("send: %w", errClosed)
 	}
 	return nil
@@ -231,7 +332,9 @@ func (s *shell) learnPrompt(ctx context.Context, override *regexp.Regexp, limit 
 	if err := s.waitFor(ctx, deadline, tail); err != nil {
 		return s.promptError(ctx, limit, err)
 	}
-	candidate := lastLine(s.take())
+	first := s.take()
+	candidate := lastLine(first)
+	putOutputBuf(first)
 	for range 3 {
 		if err := s.send("\n"); err != nil {
 			return err
@@ -239,7 +342,9 @@ func (s *shell) learnPrompt(ctx context.Context, override *regexp.Regexp, limit 
 		if err := s.waitFor(ctx, deadline, tail); err != nil {
 			return s.promptError(ctx, limit, err)
 		}
-		got := lastLine(s.take())
+		seen := s.take()
+		got := lastLine(seen)
+		putOutputBuf(seen)
 		if got == candidate {
 			s.setPrompt(got, override)
 			return nil
@@ -268,8 +373,7 @@ func (s *shell) setPrompt(prompt string, override *regexp.Regexp) {
 		return
 	}
 	base := strings.TrimRight(prompt, " ")
-	base = base[:len(base)-1]
-	s.atPrompt = regexp.MustCompile(`(?:^|[\r\n])` + regexp.QuoteMeta(base) + `(?:\([\w.\-/: ]*\))?[>#%$] ?$`)
+	s.base = base[:len(base)-1]
 }
 
 // endsAtPrompt reports whether the output ends at the device's prompt.
@@ -277,14 +381,73 @@ func (s *shell) endsAtPrompt(b []byte) bool {
 	if len(b) > 512 {
 		b = b[len(b)-512:]
 	}
-	return s.atPrompt.Match(stripANSI(b))
+	b = stripANSI(b)
+	if s.atPrompt != nil {
+		return s.atPrompt.Match(b)
+	}
+	return endsWithPrompt(b, s.base)
+}
+
+// endsWithPrompt reports whether b ends with a line that is the prompt's
+// base, a mode in parentheses if any (config-if, a context such as
+// admin/vrf:red), one of > # % $ and at most one blank: what the regular
+// expression (?:^|[\r\n])BASE(?:\([\w.\-/: ]*\))?[>#%$] ?$ matches,
+// found by hand, as it runs at every read of every session and a compiled
+// expression per session would cost kilobytes each.
+func endsWithPrompt(b []byte, base string) bool {
+	n := len(b)
+	if n > 0 && b[n-1] == ' ' {
+		n--
+	}
+	if n == 0 {
+		return false
+	}
+	switch b[n-1] {
+	case '>', '#', '%', '$':
+	default:
+		return false
+	}
+	n--
+	if n > 0 && b[n-1] == ')' {
+		j := n - 2
+		for j >= 0 && modeChar(b[j]) {
+			j--
+		}
+		if j >= 0 && b[j] == '(' && lineEndsWith(b[:j], base) {
+			return true
+		}
+	}
+	return lineEndsWith(b[:n], base)
+}
+
+// lineEndsWith reports whether b ends with base, which starts b or a line.
+func lineEndsWith(b []byte, base string) bool {
+	if len(b) < len(base) || string(b[len(b)-len(base):]) != base {
+		return false
+	}
+	k := len(b) - len(base)
+	return k == 0 || b[k-1] == '\r' || b[k-1] == '\n'
+}
+
+// modeChar reports the characters a prompt's mode may hold: \w . - / : and
+// blank.
+func modeChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	switch c {
+	case '_', '.', '-', '/', ':', ' ':
+		return true
+	}
+	return false
 }
 
 // run sends one command and returns its output, answering the pager when
 // the device pages anyway.
 func (s *shell) run(ctx context.Context, cmd string, limit time.Duration) (string, error) {
 	// Anything that arrived between commands belongs to nothing we asked.
-	s.take()
+	putOutputBuf(s.take())
 	if err := s.send(cmd + "\n"); err != nil {
 		return "", err
 	}
@@ -303,7 +466,7 @@ func (s *shell) run(ctx context.Context, cmd string, limit time.Duration) (strin
 				// The write cannot block for long: the device waits for it.
 				// (check runs with s.mu held.)
 				s.log.sent(" ")
-				if _, err := io.WriteString(s.stdin, " "); err != nil {
+				if _, err := io.WriteString(s.ch, " "); err != nil {
 					pagerErr = err
 					return true
 				}
@@ -317,7 +480,10 @@ func (s *shell) run(ctx context.Context, cmd string, limit time.Duration) (strin
 	if err != nil {
 		return "", err
 	}
-	return cleanOutput(s.take(), cmd, pager, answered > 0), nil
+	raw := s.take()
+	out := cleanOutput(raw, cmd, pager, answered > 0)
+	putOutputBuf(raw)
+	return out, nil
 }
 
 var ansiRE = regexp.MustCompile(`\x1b(\[[0-9;?]*[A-Za-z]|[()][A-Z0-9]|[=>])`)

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"errors"
+	"regexp"
 	"testing"
 )
 
@@ -52,5 +53,26 @@ func TestCappedBuffer(t *testing.T) {
 	}
 	if n := len(b.String()); n > 10_000 || cap(b.buf) > 10_000+3000 {
 		t.Errorf("holds %d bytes in %d", n, cap(b.buf))
+	}
+}
+
+// endsWithPrompt answers as the regular expression it stands for, on
+// prompts in every mode and on what only looks like one.
+func TestEndsWithPrompt(t *testing.T) {
+	bases := []string{"usa-leaf-017", "r1", "admin@mx1", "RP/0/RP0/CPU0:xr1", "sw(x)"}
+	tails := []string{"#", ">", "% ", "$ ", "# ", "#  ", "(config)#", "(config-if)# ", "(config-vrf:red)#", "(a/b.c_d)>",
+		"(bad!)#", "()#", "(unclosed#", "#x", "", ")#", "((config))#"}
+	heads := []string{"", "\r\n", "\n", "output\r\n", "x", "show run\r\n", "\r"}
+	for _, base := range bases {
+		re := regexp.MustCompile(`(?:^|[\r\n])` + regexp.QuoteMeta(base) + `(?:\([\w.\-/: ]*\))?[>#%$] ?$`)
+		for _, h := range heads {
+			for _, tl := range tails {
+				for _, text := range []string{h + base + tl, h + "other" + base + tl, h + base[:len(base)-1] + tl} {
+					if got, want := endsWithPrompt([]byte(text), base), re.MatchString(text); got != want {
+						t.Errorf("endsWithPrompt(%q, %q) = %v, the expression says %v", text, base, got, want)
+					}
+				}
+			}
+		}
 	}
 }

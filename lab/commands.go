@@ -41,15 +41,14 @@ const (
 // accepting unique prefixes of keywords where the platform does, the way a
 // network CLI parser walks its keyword tree.
 func find(p *platform, words []string, privileged bool) lookup {
-	var alive []*command
-	split := map[*command][]string{}
+	split := p.keywords()
+	alive := make([]*command, 0, len(p.commands))
 	for i := range p.commands {
 		c := &p.commands[i]
 		if c.priv && !privileged {
 			continue
 		}
 		alive = append(alive, c)
-		split[c] = strings.Fields(c.words)
 	}
 	args := map[*command][]string{}
 	for i, w := range words {
@@ -88,6 +87,19 @@ func find(p *platform, words []string, privileged bool) lookup {
 		}
 	}
 	return lookup{problem: problemIncomplete, at: len(words)}
+}
+
+// keywords are the platform's commands' keywords, split once for the
+// lab's life: every line typed looks them all up.
+func (p *platform) keywords() map[*command][]string {
+	p.kwOnce.Do(func() {
+		p.kw = make(map[*command][]string, len(p.commands))
+		for i := range p.commands {
+			c := &p.commands[i]
+			p.kw[c] = strings.Fields(c.words)
+		}
+	})
+	return p.kw
 }
 
 // takesRest says whether keyword list kw swallows word i into "<rest>".

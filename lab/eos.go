@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -47,14 +48,24 @@ func eosClock(_ *model, now time.Time) string {
 }
 
 func eosARP(m *model, _ time.Time) string {
-	var b strings.Builder
-	b.WriteString("Address         Age (sec)  Hardware Addr   Interface\n")
+	b := make([]byte, 0, 64+80*len(m.arps))
+	b = append(b, "Address         Age (sec)  Hardware Addr   Interface\n"...)
+	var age []byte
 	for _, a := range m.arps {
-		age := time.Duration(a.age) * time.Minute
-		fmt.Fprintf(&b, "%-15s %9s  %s  %s, %s\n", a.ip, fmt.Sprintf("%d:%02d:%02d", int(age.Hours()), int(age.Minutes())%60, 0),
-			a.mac.dotted(), m.ifaces[a.svi].name, m.ifaces[a.port].name)
+		b = appendAddr(b, a.ip, 15)
+		b = append(b, ' ')
+		age = strconv.AppendInt(age[:0], int64(a.age/60), 10)
+		age = append(append2(append(age, ':'), a.age%60), ":00"...)
+		b = appendRight(b, string(age), 9)
+		b = append(b, "  "...)
+		b = a.mac.appendDotted(b)
+		b = append(b, "  "...)
+		b = append(b, m.ifaces[a.svi].name...)
+		b = append(b, ", "...)
+		b = append(b, m.ifaces[a.port].name...)
+		b = append(b, '\n')
 	}
-	return b.String()
+	return string(b)
 }
 
 func eosMAC(m *model, _ time.Time) string {

@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // The fabric is how the lab's devices are wired to each other, so that
@@ -57,6 +59,36 @@ type pod struct {
 	// servers attached to the pod, in plan order, by the member each is
 	// attached to.
 	servers map[int][]string
+
+	// hosts keeps each member's homed hosts while the pod's models are
+	// being built: every member's model lists the whole pod's hosts, so
+	// each member's are drawn once rather than once per member. A
+	// member's are let go once every member has read them.
+	hostsMu sync.Mutex
+	hosts   map[int]*podHosts
+}
+
+type podHosts struct {
+	hosts []host
+	reads int
+}
+
+// homedOnce is homed for member at, drawn once for the pod's members.
+func (p *pod) homedOnce(seed int64, f *fabric, at int, vlans []int) []host {
+	p.hostsMu.Lock()
+	defer p.hostsMu.Unlock()
+	if p.hosts == nil {
+		p.hosts = map[int]*podHosts{}
+	}
+	h := p.hosts[at]
+	if h == nil {
+		h = &podHosts{hosts: homed(seed, f, p, at, vlans)}
+		p.hosts[at] = h
+	}
+	if h.reads++; h.reads >= len(p.members) {
+		delete(p.hosts, at)
+	}
+	return h.hosts
 }
 
 type podSlot struct {
@@ -169,6 +201,9 @@ type port struct {
 	desc   string
 }
 
+// portSpeeds are the speeds an access port is drawn from.
+var portSpeeds = [4]int{1000, 1000, 1000, 100}
+
 // accessPorts lays out a member's 48 access ports over the pod's VLANs.
 func accessPorts(seed int64, d Device, vlans []int) []port {
 	r := deviceRand(seed, d.Name, "ports")
@@ -181,9 +216,10 @@ func accessPorts(seed int64, d Device, vlans []int) []port {
 		case x < 3:
 			status = "disabled"
 		}
-		p := port{status: status, vlan: vlans[r.IntN(len(vlans))], speed: []int{1000, 1000, 1000, 100}[r.IntN(4)]}
+		p := port{status: status, vlan: vlans[r.IntN(len(vlans))], speed: portSpeeds[r.IntN(4)]}
 		if status == "connected" && r.IntN(3) > 0 {
-			p.desc = fmt.Sprintf("host-%s-%03d", d.Site, 1+r.IntN(999))
+			n := 1 + r.IntN(999)
+			p.desc = "host-" + d.Site + "-" + string([]byte{byte('0' + n/100), byte('0' + n/10%10), byte('0' + n%10)})
 		}
 		ports[k] = p
 	}
@@ -216,11 +252,11 @@ func homed(seed int64, f *fabric, p *pod, at int, vlans []int) []host {
 		return nil
 	}
 	vlanIndex := func(v int) int { return slices.Index(vlans, v) }
-	total := 200 + deviceRand(seed, fmt.Sprintf("pod-%d", p.id), "hosts").IntN(201)
+	total := 200 + deviceRand(seed, "pod-"+strconv.Itoa(p.id), "hosts").IntN(201)
 	n := total / len(p.homes)
 	r := deviceRand(seed, d.Name, "hosts")
-	used := map[int]int{} // hosts placed per VLAN
-	var out []host
+	used := make([]int, len(vlans)) // hosts placed per VLAN
+	out := make([]host, 0, n+len(p.servers[at]))
 	for range n {
 		k := up[r.IntN(len(up))]
 		vi := vlanIndex(ports[k].vlan)
@@ -306,7 +342,7 @@ func (m *model) wire(r *rand.Rand, seed int64, f *fabric, d Device) {
 	}
 	firstPort := len(m.ifaces) - len(vlans) - 4 - 48
 	for j := range pd.members {
-		for _, h := range homed(seed, f, pd, j, vlans) {
+		for _, h := range pd.homedOnce(seed, f, j, vlans) {
 			port := firstPort + h.port
 			if j != at {
 				port = uplinks[pd.uplinkTo(at, j)]

@@ -2,6 +2,8 @@ package lab
 
 import (
 	"fmt"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,18 +73,29 @@ func iosClock(_ *model, now time.Time) string {
 }
 
 func iosARP(m *model, _ time.Time) string {
-	var b strings.Builder
-	b.WriteString("Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n")
+	b := make([]byte, 0, 80+80*(len(m.arps)+8))
+	b = append(b, "Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n"...)
+	line := func(ip netip.Addr, age string, mac hwAddr, name string) {
+		b = append(b, "Internet  "...)
+		b = appendAddr(b, ip, 16)
+		b = append(b, ' ')
+		b = appendRight(b, age, 9)
+		b = append(b, "  "...)
+		b = mac.appendDotted(b)
+		b = append(b, "  ARPA   "...)
+		b = append(b, name...)
+		b = append(b, '\n')
+	}
 	for i := range m.ifaces {
 		f := &m.ifaces[i]
 		if f.kind == ifSVI || f.kind == ifMgmt {
-			fmt.Fprintf(&b, "Internet  %-16s %9s  %s  ARPA   %s\n", f.ip.Addr(), "-", f.mac.dotted(), f.name)
+			line(f.ip.Addr(), "-", f.mac, f.name)
 		}
 	}
 	for _, a := range m.arps {
-		fmt.Fprintf(&b, "Internet  %-16s %9d  %s  ARPA   %s\n", a.ip, a.age, a.mac.dotted(), m.ifaces[a.svi].name)
+		line(a.ip, strconv.Itoa(a.age), a.mac, m.ifaces[a.svi].name)
 	}
-	return b.String()
+	return string(b)
 }
 
 func iosMAC(m *model, _ time.Time) string {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -45,7 +46,10 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		l.state = newTouchState(sf)
 	}
 	var lc net.ListenConfig
-	for i, dev := range plan(opts) {
+	all := plan(opts)
+	first, end := opts.Shard.bounds(len(all))
+	for i, dev := range all[first:end] {
+		i += first
 		port := 0
 		if opts.Port > 0 {
 			port = opts.Port + i
@@ -59,7 +63,12 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		dev.Port = ln.Addr().(*net.TCPAddr).Port
 		l.devs = append(l.devs, &device{Device: dev, plat: platformByName(dev.Platform), lab: l, ln: ln})
 	}
-	l.fabric = layFabric(l.Devices())
+	// The fabric is the whole fleet's, whichever part this process
+	// serves: a device's neighbours may be served by another.
+	l.fabric = layFabric(all)
+	if opts.Prewarm {
+		l.prewarm()
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	l.cancel = cancel
 	for _, d := range l.devs {
@@ -151,4 +160,22 @@ func (l *Lab) device(name string) *device {
 		}
 	}
 	return nil
+}
+
+// prewarm builds every device's model, on every core.
+func (l *Lab) prewarm() {
+	next := make(chan *device)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for d := range next {
+				d.currentModel()
+			}
+		})
+	}
+	for _, d := range l.devs {
+		next <- d
+	}
+	close(next)
+	wg.Wait()
 }

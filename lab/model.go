@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"hash/fnv"
+	"io"
 	"math/rand/v2"
 	"net/netip"
 	"sync"
@@ -80,9 +81,7 @@ type neighbor struct {
 type hwAddr [6]byte
 
 // dotted is Cisco and Arista notation: 001c.7301.0203.
-func (m hwAddr) dotted() string {
-	return fmt.Sprintf("%02x%02x.%02x%02x.%02x%02x", m[0], m[1], m[2], m[3], m[4], m[5])
-}
+func (m hwAddr) dotted() string { return string(m.appendDotted(make([]byte, 0, 14))) }
 
 // colon is Junos and Linux notation: 00:1c:73:01:02:03.
 func (m hwAddr) colon() string {
@@ -105,7 +104,9 @@ var hostOUIs = [][3]byte{
 // deviceRand is the random stream of one device for one purpose.
 func deviceRand(seed int64, name, purpose string) *rand.Rand {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%s\x00%s", name, purpose)
+	_, _ = io.WriteString(h, name)
+	_, _ = h.Write([]byte{0})
+	_, _ = io.WriteString(h, purpose)
 	return rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
 }
 

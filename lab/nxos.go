@@ -78,8 +78,16 @@ func nxosARP(m *model, _ time.Time) string {
 	b.WriteString("IP ARP Table for context default\n")
 	fmt.Fprintf(&b, "Total number of entries: %d\n", len(m.arps))
 	b.WriteString("Address         Age       MAC Address     Interface       Flags\n")
+	line := make([]byte, 0, 80)
 	for _, a := range m.arps {
-		fmt.Fprintf(&b, "%-15s %02d:%02d:%02d  %s  %-15s\n", a.ip, a.age/60, a.age%60, a.age%53, a.mac.dotted(), m.ifaces[a.svi].name)
+		line = appendAddr(line[:0], a.ip, 15)
+		line = append(line, ' ')
+		line = append(append2(append(append2(append(append2(line, a.age/60), ':'), a.age%60), ':'), a.age%53), "  "...)
+		line = a.mac.appendDotted(line)
+		line = append(line, "  "...)
+		line = appendLeft(line, m.ifaces[a.svi].name, 15)
+		line = append(line, '\n')
+		b.Write(line)
 	}
 	return b.String()
 }

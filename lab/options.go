@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -46,6 +48,47 @@ type Options struct {
 	// IdleTimeout closes sessions nobody typed in for that long, as a
 	// device's exec-timeout does.
 	IdleTimeout time.Duration
+	// Shard, when its Count is above one, serves only a part of the
+	// fleet, so that several processes serve one fleet between them: the
+	// same devices, ports, outputs and fabric as one lab would, each
+	// process holding its part's listeners and sessions. A process may
+	// hold only so many file descriptors, and a device takes two when a
+	// client keeps a session open on it (the listener and the session).
+	Shard Shard
+	// Prewarm builds every device's model (its interfaces, neighbours,
+	// ARP and MAC tables) before Start returns, rather than at its first
+	// session, as a real device has its tables at hand: a benchmark then
+	// measures the client and what serving costs, not the lab drawing
+	// ten thousand fabrics on the cores the client shares. The models
+	// stay, as they do once a device was asked.
+	Prewarm bool
+}
+
+// Shard is part Index (from 0) of Count parts of a fleet: the devices
+// from Index*Devices/Count up to the next part's first.
+type Shard struct {
+	Index, Count int
+}
+
+// ParseShard reads a shard as K/N, K counted from 1: "2/3" is the second
+// of three parts.
+func ParseShard(s string) (Shard, error) {
+	k, n, ok := strings.Cut(s, "/")
+	ki, err1 := strconv.Atoi(strings.TrimSpace(k))
+	ni, err2 := strconv.Atoi(strings.TrimSpace(n))
+	if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
+		return Shard{}, fmt.Errorf("%w: shard %q: want K/N with 1 <= K <= N, such as 2/3", ErrOptions, s)
+	}
+	return Shard{Index: ki - 1, Count: ni}, nil
+}
+
+// bounds are the indices of the shard's first device and of the one after
+// its last, in a fleet of n.
+func (s Shard) bounds(n int) (int, int) {
+	if s.Count <= 1 {
+		return 0, n
+	}
+	return s.Index * n / s.Count, (s.Index + 1) * n / s.Count
 }
 
 // DefaultOptions returns the options `vc lab` starts from.
@@ -112,6 +155,10 @@ func (o Options) validate() error {
 		return fmt.Errorf("%w: empty user", ErrOptions)
 	case o.Latency < 0 || o.SlowBy < 0 || o.IdleTimeout < 0:
 		return fmt.Errorf("%w: negative duration", ErrOptions)
+	case o.Shard.Count > 1 && (o.Shard.Index < 0 || o.Shard.Index >= o.Shard.Count):
+		return fmt.Errorf("%w: shard %d of %d", ErrOptions, o.Shard.Index+1, o.Shard.Count)
+	case o.Shard.Count > o.Devices:
+		return fmt.Errorf("%w: %d shards of %d devices", ErrOptions, o.Shard.Count, o.Devices)
 	}
 	if o.Enable != "" && !slices.Contains(EnableModes(), o.Enable) {
 		return fmt.Errorf("%w: enable mode %q (known: %v)", ErrOptions, o.Enable, EnableModes())

@@ -3,6 +3,7 @@ package lab
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // platform holds what distinguishes one kind of device from another: how it
@@ -53,6 +54,8 @@ type platform struct {
 	host bool
 	// commands is what the device understands; see commands.go.
 	commands []command
+	kwOnce   sync.Once
+	kw       map[*command][]string // see keywords
 	// filters are the pipe stages the device's CLI offers after '|'.
 	filters []filter
 	// chainPipes takes each further " | " as one more stage; without it

@@ -2,6 +2,8 @@ package lab
 
 import (
 	"fmt"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -129,4 +131,55 @@ func enableCommands() []command {
 		{words: "enable", run: nothing},
 		{words: "disable", run: func(s *shell, _ []string) string { s.priv = false; return "" }},
 	}
+}
+
+// Appenders for the tables a benchmark asks of every device: fmt's
+// verbs cost most of the lab's CPU in rendering them.
+
+// appendLeft appends s left-justified in w columns (%-ws).
+func appendLeft(b []byte, s string, w int) []byte {
+	b = append(b, s...)
+	for n := len(s); n < w; n++ {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// appendRight appends s right-justified in w columns (%ws).
+func appendRight(b []byte, s string, w int) []byte {
+	for n := len(s); n < w; n++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
+}
+
+// append2 appends n with at least two digits (%02d).
+func append2(b []byte, n int) []byte {
+	if n >= 0 && n < 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, int64(n), 10)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendDotted appends the address as dotted does.
+func (m hwAddr) appendDotted(b []byte) []byte {
+	for i, c := range m {
+		if i == 2 || i == 4 {
+			b = append(b, '.')
+		}
+		b = append(b, hexDigits[c>>4], hexDigits[c&15])
+	}
+	return b
+}
+
+// appendAddr appends an address left-justified in w columns.
+func appendAddr(b []byte, ip netip.Addr, w int) []byte {
+	at := len(b)
+	b = ip.AppendTo(b)
+	for len(b)-at < w {
+		b = append(b, ' ')
+	}
+	return b
 }

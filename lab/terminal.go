@@ -20,7 +20,13 @@ type terminal struct {
 	ch   io.ReadWriter
 	conn *conn // for the drop fault, the idle timer and round-trip delays
 
-	buf     [512]byte
+	buf [512]byte
+	out []byte // what write sends, CRLF put in
+	// echo is the echo of the input read so far, sent once the input in
+	// hand is read (or with the next write): a line typed or pasted at
+	// once comes back as one packet, as a pty's echo does, not a packet
+	// per character.
+	echo    []byte
 	pending []byte
 	lastCR  bool // a CR was just taken as Enter; a following LF is not a second one
 	// done ends the session's work (see Peaks); nil while it waits for a
@@ -79,9 +85,7 @@ func (t *terminal) run() error {
 			t.skipEscape()
 		case b >= 0x20 && b < 0x7f:
 			line = append(line, b)
-			if err := t.write(string(b)); err != nil {
-				return err
-			}
+			t.echo = append(t.echo, b)
 		}
 	}
 }
@@ -181,12 +185,13 @@ func (t *terminal) page(text string, noPage bool) error {
 	if text == "" {
 		return nil
 	}
-	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
-	lines[len(lines)-1] += "\n"
 	per := t.sh.pageSize()
-	if noPage || per <= 0 || len(lines) <= per || t.sh.dev.plat.pager == "" {
+	if noPage || per <= 0 || t.sh.dev.plat.pager == "" || strings.Count(strings.TrimSuffix(text, "\n"), "\n")+1 <= per {
 		return t.write(text)
 	}
+	lines := strings.SplitAfter(strings.TrimSuffix(text, "\n"), "\n")
+	lines[len(lines)-1] += "\n"
+
 	p := t.sh.dev.plat
 	shown := 0
 	step := per
@@ -239,6 +244,11 @@ func (t *terminal) fault(text string) error {
 // trip of latency, and resets the idle timer.
 func (t *terminal) readByte() (byte, error) {
 	for len(t.pending) == 0 {
+		if len(t.echo) > 0 {
+			if err := t.write(""); err != nil {
+				return 0, err
+			}
+		}
 		n, err := t.ch.Read(t.buf[:])
 		if err != nil {
 			return 0, err
@@ -287,8 +297,41 @@ func (t *terminal) skipEscape() {
 	}
 }
 
-// write sends text with the CRLF line ends of a terminal.
+// ptyChunk is the most a device's terminal hands its SSH server at once:
+// a Linux pty's reads give at most its 4 KB line buffer, so OpenSSH on a
+// NOS sends a long output as packets of about that size, and IOS sends
+// smaller ones still. A client's read buffer grows to the largest packet
+// it was sent, and keeps that size for as long as the session lives.
+const ptyChunk = 4096
+
+// write sends text with the CRLF line ends of a terminal, a pty's read
+// at a time, after the echo not sent yet.
 func (t *terminal) write(s string) error {
-	_, err := io.WriteString(t.ch, strings.ReplaceAll(s, "\n", "\r\n"))
-	return err
+	b := append(t.out[:0], t.echo...)
+	t.echo = t.echo[:0]
+	for {
+		for len(s) > 0 && len(b) < ptyChunk-1 {
+			i := strings.IndexByte(s, '\n')
+			if i < 0 {
+				i = len(s)
+			}
+			i = min(i, ptyChunk-1-len(b))
+			b = append(b, s[:i]...)
+			s = s[i:]
+			if len(s) > 0 && s[0] == '\n' {
+				b = append(b, '\r', '\n')
+				s = s[1:]
+			}
+		}
+		t.out = b
+		if len(b) > 0 {
+			if _, err := t.ch.Write(b); err != nil {
+				return err
+			}
+		}
+		if len(s) == 0 {
+			return nil
+		}
+		b = t.out[:0]
+	}
 }

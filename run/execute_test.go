@@ -6,28 +6,47 @@ import (
 	"testing"
 )
 
-// TestBoundHeapSideBySide: runs side by side share one memory limit, for
-// their devices together, whatever order they end in; the last puts back
-// the limit there was.
+// TestBoundHeapSideBySide: runs side by side share one GOGC, whatever
+// order they end in; the last puts back the GOGC there was.
 func TestBoundHeapSideBySide(t *testing.T) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		t.Skip("GOMEMLIMIT is set: runs leave the limit alone")
+	if _, set := os.LookupEnv("GOGC"); set {
+		t.Skip("GOGC is set: runs leave it alone")
 	}
-	before := debug.SetMemoryLimit(-1)
+	before := debug.SetGCPercent(100)
+	debug.SetGCPercent(before)
 	endSmall := boundHeap(10)
-	if got := debug.SetMemoryLimit(-1); got != heapLimit(10) {
-		t.Fatalf("one run of 10 devices: limit %d, want %d", got, heapLimit(10))
-	}
-	endBig := boundHeap(1000)
-	if got := debug.SetMemoryLimit(-1); got != heapLimit(1010) {
-		t.Errorf("runs of 10 and 1000 devices: limit %d, want %d", got, heapLimit(1010))
-	}
+	endBig := boundHeap(10000)
 	endSmall()
-	if got := debug.SetMemoryLimit(-1); got != heapLimit(1000) {
-		t.Errorf("the small run ended first: limit %d, want %d", got, heapLimit(1000))
-	}
 	endBig()
-	if got := debug.SetMemoryLimit(-1); got != before {
-		t.Errorf("both ended: limit %d, want the %d there was", got, before)
+	if got := debug.SetGCPercent(before); got != before {
+		t.Errorf("both ended: GOGC %d, want the %d there was", got, before)
+	}
+}
+
+// TestHeapGoal: the floor while little is live; past it, the live heap
+// and half as much again, never less than headroomMin; and the GOGC that
+// gives that room.
+func TestHeapGoal(t *testing.T) {
+	floor := heapGoal(1000, 0)
+	if got := heapGoal(1000, 10<<20); got != floor {
+		t.Errorf("little live: %d, want the floor %d", got, floor)
+	}
+	if got, want := heapGoal(1000, 1<<30), int64(1<<30+1<<29); got != want {
+		t.Errorf("1 GiB live: %d, want %d", got, want)
+	}
+	if got, want := heapGoal(0, 20<<20), max(heapGoal(0, 0), 20<<20+headroomMin); got != want {
+		t.Errorf("20 MiB live, no devices: %d, want %d", got, want)
+	}
+	if got := gcPercent(1<<30+1<<28, 1<<30, 0); got != 25 {
+		t.Errorf("a quarter more than 1 GiB, no roots: GOGC %d, want 25", got)
+	}
+	if got := gcPercent(200<<20, 100<<20, 100<<20); got != 50 {
+		t.Errorf("100 MiB of room over 100 MiB live and 100 MiB of stacks: GOGC %d, want 50", got)
+	}
+	if got := gcPercent(1<<30, 1<<20, 0); got != 1000 {
+		t.Errorf("a floor far above what is live: GOGC %d, want the cap 1000", got)
+	}
+	if got := gcPercent(1<<20, 1<<30, 0); got != 10 {
+		t.Errorf("a goal below what is live: GOGC %d, want the least, 10", got)
 	}
 }

@@ -30,8 +30,11 @@ func newParser(lib *templates.Library, forced []string, minScore float64) *parse
 // values (None stays nil, for null in JSON); an index line naming several
 // merges them as clitable does; a chosen template that fails gives way to
 // a better candidate.
-func (p *parser) parse(ctx context.Context, platform, command, text string) (*templates.Parsed, error) {
-	return p.lib.ParseOutput(ctx, templates.Request{Templates: p.forced, Platform: platform, Command: command, MinScore: p.minScore}, text)
+//
+// A scratch lends the parse memory for its records, which are then valid
+// until the next parse given it (see templates.Request.Scratch).
+func (p *parser) parse(ctx context.Context, platform, command, text string, scratch *templates.Scratch) (*templates.Parsed, error) {
+	return p.lib.ParseOutput(ctx, templates.Request{Templates: p.forced, Platform: platform, Command: command, MinScore: p.minScore, Scratch: scratch}, text)
 }
 
 // templateNames says which templates would parse each command on a
@@ -68,9 +71,16 @@ func (v *ValidationError) Error() string {
 
 // parsed is one output after parsing: the records, or why there are none.
 type parsed struct {
-	at  int // its place: device index * commands + command index
-	out records.Output
+	at       int // its place: device index * commands + command index
+	out      records.Output
+	platform string
+	// res is the parse's outcome; its records are in group once built.
 	res *templates.Result
+	// records counts the records the parse found.
+	records int
+	// group is the output's rows, laid out in its table's columns; nil
+	// when the output failed, or failed validation.
+	group *rowGroup
 	// fallback says why a candidate other than the index's choice parsed
 	// it; empty when the choice did.
 	fallback string
@@ -108,10 +118,19 @@ type orderedRaw struct {
 
 // assembler puts parsed outputs into tables as they come: outputs of the
 // same command land in one table with a device column first and the union
-// of the templates' columns, in the order they first appear. Each output
-// becomes rows at once, so its parse can be let go.
+// of the templates' columns, in the order they first appear.
+//
+// The parse workers lay out each output's rows themselves (build), in the
+// table's columns as they are then, with values detached from the
+// output's text: a thousand ARP tables are laid out on every core, and
+// each output's parse is let go at once. The assembler's own goroutine
+// only files what they give it.
 type assembler struct {
-	minScore  float64
+	minScore float64
+	layouts  layouts
+	// shaper, when set, lays out every output in its one table.
+	shaper Shaper
+
 	tables    map[string]*tableBuild
 	order     []string
 	unparsed  []orderedRaw
@@ -122,21 +141,130 @@ type assembler struct {
 }
 
 type tableBuild struct {
-	set    *records.Set
-	colIdx map[string]int
 	// groups are each output's rows, kept apart so the table can list
 	// them in plan order however they arrived.
-	groups []rowGroup
+	groups []*rowGroup
 }
 
+// rowGroup is one output's rows: n rows of width cells each, one after
+// the other in cells, or as rows when a shaper laid them out.
 type rowGroup struct {
-	at   int
-	rows [][]any
-	raw  records.Output
+	at    int
+	cells []any
+	rows  [][]any
+	n     int
+	width int
+	raw   records.Output
+}
+
+// layouts are the tables' columns, which the workers extend as outputs
+// of new templates come.
+type layouts struct {
+	mu    sync.Mutex
+	byCmd map[string]*layout
+}
+
+type layout struct {
+	columns []string
+	index   map[string]int
+}
+
+// place finds the table columns of a template's fields, adding those the
+// table lacks, and returns the table's width now.
+func (ls *layouts) place(command string, fields []string, pos []int) int {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.byCmd == nil {
+		ls.byCmd = map[string]*layout{}
+	}
+	l := ls.byCmd[command]
+	if l == nil {
+		l = &layout{columns: []string{"device"}, index: map[string]int{"device": 0}}
+		ls.byCmd[command] = l
+	}
+	for i, f := range fields {
+		j, ok := l.index[f]
+		if !ok {
+			j = len(l.columns)
+			l.index[f] = j
+			l.columns = append(l.columns, f)
+		}
+		pos[i] = j
+	}
+	return len(l.columns)
+}
+
+// columns are a table's columns once every output is placed.
+func (ls *layouts) columns(command string) []string {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.byCmd[command].columns
 }
 
 func newAssembler(minScore float64) *assembler {
 	return &assembler{minScore: minScore, tables: map[string]*tableBuild{}, used: map[string]float64{}, fallbacks: map[string]Fallback{}}
+}
+
+// valid reports whether a parse passes validation.
+func (a *assembler) valid(res *templates.Result) bool {
+	return a.minScore <= 0 || res.Score.Value >= a.minScore
+}
+
+// build lays out a parsed output's rows in its table's columns, with
+// values from cs, and lets the parse's own records go. It is safe to call
+// from several workers at once; shape is the worker's own function of
+// the assembler's shaper, nil when it has none.
+func (a *assembler) build(pr *parsed, cs *cellStore, shape func(device, platform, command string, fields []string, records [][]any) [][]any) {
+	res := pr.res
+	if pr.err != nil || res == nil {
+		return
+	}
+	pr.records = len(res.Records)
+	if !a.valid(res) {
+		return
+	}
+	fields := res.Fields()
+	if shape != nil {
+		rows := shape(pr.out.Device, pr.platform, pr.out.Command, fields, res.Records)
+		res.Records = nil
+		for _, row := range rows {
+			for i, v := range row {
+				row[i] = cs.cell(v)
+			}
+		}
+		pr.group = &rowGroup{at: pr.at, rows: rows, n: len(rows), width: len(a.shaper.Columns()), raw: pr.out}
+		return
+	}
+	pos := make([]int, len(fields))
+	width := a.layouts.place(pr.out.Command, fields, pos)
+	n := len(res.Records)
+	// One allocation for all of an output's cells.
+	cells := make([]any, width*n)
+	// The device's name is boxed once for all its rows.
+	device := any(pr.out.Device)
+	// A template boxes a column's value once while it repeats from row
+	// to row (a type, a VRF): the same box gives the same cell.
+	last := make([]struct{ from, to any }, len(fields))
+	for r, rec := range res.Records {
+		row := cells[r*width : (r+1)*width]
+		row[0] = device
+		for i, v := range rec {
+			l := &last[i]
+			if l.from != nil && sameBox(v, l.from) {
+				row[pos[i]] = l.to
+				continue
+			}
+			c := cs.cell(v)
+			if _, ok := v.(string); ok {
+				l.from, l.to = v, c
+			}
+			row[pos[i]] = c
+		}
+	}
+	// The records may be a scratch's, which the worker's next parse
+	// takes back: nothing refers to them from here on.
+	res.Records = nil
+	pr.group = &rowGroup{at: pr.at, cells: cells, n: n, width: width, raw: pr.out}
 }
 
 // add files one parsed output. It says whether the output passed
@@ -164,68 +292,72 @@ func (a *assembler) add(pr parsed) (valid bool) {
 		f.Outputs++
 		a.fallbacks[res.Template] = f
 	}
-	if a.minScore > 0 && res.Score.Value < a.minScore {
+	if !a.valid(res) {
 		a.unparsed = append(a.unparsed, orderedRaw{pr.at, o})
 		return false
 	}
-	t := a.tables[o.Command]
+	table := o.Command
+	if a.shaper != nil {
+		table = a.shaper.Shaped()
+	}
+	if pr.group == nil {
+		var shape func(device, platform, command string, fields []string, records [][]any) [][]any
+		if a.shaper != nil {
+			shape = a.shaper.Worker()
+		}
+		a.build(&pr, newCellStore(), shape)
+	}
+	t := a.tables[table]
 	if t == nil {
-		t = &tableBuild{set: &records.Set{Columns: []string{"device"}, Empty: "no records", Title: o.Command}, colIdx: map[string]int{"device": 0}}
-		a.tables[o.Command] = t
-		a.order = append(a.order, o.Command)
+		t = &tableBuild{}
+		a.tables[table] = t
+		a.order = append(a.order, table)
 	}
-	fields := res.Fields()
-	pos := make([]int, len(fields))
-	for i, f := range fields {
-		j, ok := t.colIdx[f]
-		if !ok {
-			j = len(t.set.Columns)
-			t.colIdx[f] = j
-			t.set.Columns = append(t.set.Columns, f)
-		}
-		pos[i] = j
-	}
-	// One allocation for all of an output's rows.
-	width := len(t.set.Columns)
-	cells := make([]any, width*len(res.Records))
-	rows := make([][]any, len(res.Records))
-	// The device's name is boxed once for all its rows.
-	device := any(o.Device)
-	for r, rec := range res.Records {
-		row := cells[r*width : (r+1)*width : (r+1)*width]
-		row[0] = device
-		for i, cell := range rec {
-			row[pos[i]] = cell
-		}
-		rows[r] = row
-	}
-	t.groups = append(t.groups, rowGroup{at: pr.at, rows: rows, raw: o})
+	t.groups = append(t.groups, pr.group)
 	return true
 }
 
 // finish lays the tables out in output order, rows padded to every
-// column the table gained.
+// column the table gained after they were laid out.
 func (a *assembler) finish() *tables {
 	out := &tables{used: a.used, fallbacks: a.fallbacks, failed: a.failed, firstFailed: a.firstErr}
 	for _, cmd := range a.order {
 		t := a.tables[cmd]
-		slices.SortStableFunc(t.groups, func(x, y rowGroup) int { return x.at - y.at })
+		var set *records.Set
+		if a.shaper != nil {
+			set = &records.Set{Columns: a.shaper.Columns(), Empty: "no records", Title: cmd}
+		} else {
+			set = &records.Set{Columns: a.layouts.columns(cmd), Empty: "no records", Title: cmd}
+		}
+		slices.SortStableFunc(t.groups, func(x, y *rowGroup) int { return x.at - y.at })
 		n := 0
 		for _, g := range t.groups {
-			n += len(g.rows)
+			n += g.n
 		}
-		width := len(t.set.Columns)
-		t.set.Rows = make([][]any, 0, n)
+		width := len(set.Columns)
+		set.Rows = make([][]any, 0, n)
+		set.Raw = make([]records.Output, 0, len(t.groups))
 		for _, g := range t.groups {
-			for _, row := range g.rows {
-				if len(row) < width {
-					row = append(row[:len(row):len(row)], make([]any, width-len(row))...)
-				}
-				t.set.Rows = append(t.set.Rows, row)
+			if g.rows != nil {
+				set.Rows = append(set.Rows, g.rows...)
+				set.Raw = append(set.Raw, g.raw)
+				continue
 			}
-			t.set.Raw = append(t.set.Raw, g.raw)
+			if g.width < width {
+				// Laid out before the table had all its columns: one
+				// allocation for the group's rows at their full width.
+				cells := make([]any, width*g.n)
+				for r := range g.n {
+					copy(cells[r*width:], g.cells[r*g.width:(r+1)*g.width])
+				}
+				g.cells, g.width = cells, width
+			}
+			for r := range g.n {
+				set.Rows = append(set.Rows, g.cells[r*width:(r+1)*width:(r+1)*width])
+			}
+			set.Raw = append(set.Raw, g.raw)
 		}
-		out.parsed = append(out.parsed, t.set)
+		out.parsed = append(out.parsed, set)
 	}
 	slices.SortStableFunc(a.unparsed, func(x, y orderedRaw) int { return x.at - y.at })
 	out.unparsed = a.unparsed
@@ -250,19 +382,29 @@ type parseJob struct {
 	platform string
 }
 
-func newParsePool(ctx context.Context, p *parser, workers int, done func(pr parsed, valid bool)) *parsePool {
+// newParsePool starts workers parsing; shaper, when set, lays out the
+// outputs in its one table.
+func newParsePool(ctx context.Context, p *parser, workers int, shaper Shaper, done func(pr parsed, valid bool)) *parsePool {
 	pp := &parsePool{p: p, jobs: make(chan parseJob, 256), results: make(chan parsed, 256), asm: newAssembler(p.minScore)}
+	pp.asm.shaper = shaper
 	for range workers {
 		pp.workers.Go(func() {
+			cs := newCellStore()
+			var scratch templates.Scratch
+			var shape func(device, platform, command string, fields []string, records [][]any) [][]any
+			if shaper != nil {
+				shape = shaper.Worker()
+			}
 			for j := range pp.jobs {
-				pr := parsed{at: j.at, out: j.o}
+				pr := parsed{at: j.at, out: j.o, platform: j.platform}
 				var got *templates.Parsed
-				if got, pr.err = p.parse(ctx, j.platform, j.o.Command, j.o.Text); pr.err == nil {
+				if got, pr.err = p.parse(ctx, j.platform, j.o.Command, j.o.Text, &scratch); pr.err == nil {
 					pr.res = got.Result
 					if got.Fallback {
 						pr.fallback = got.Why
 					}
 				}
+				pp.asm.build(&pr, cs, shape)
 				pp.results <- pr
 			}
 		})

@@ -22,6 +22,25 @@ type Deps struct {
 	// Drain, when closed, stops the run from starting more devices (a
 	// service asked to stop); nil never does.
 	Drain <-chan struct{}
+	// Shaper, when set, lays out the parsed outputs' rows as they are
+	// parsed, in one table of its own columns (a view's); nil keeps a
+	// table per command in the templates' columns.
+	Shaper Shaper
+}
+
+// Shaper lays out a run's parsed outputs on the parse workers: a view
+// (views.View.Shaper) maps each template record to its own columns as
+// the output is parsed, on every core, and the templates' tables are
+// never built. Columns are the one table's columns, the device first;
+// its Title is Shaped's. Worker gives each parse worker a function of its
+// own, called with each output that parsed (its device, platform,
+// command, the template's fields and records), which returns the rows
+// for the table, nil for none; cells may be pieces of the records'
+// strings, which the run detaches from the output's text.
+type Shaper interface {
+	Columns() []string
+	Shaped() string
+	Worker() func(device, platform, command string, fields []string, records [][]any) [][]any
 }
 
 // plan is a spec resolved for the engine.

@@ -12,6 +12,8 @@ import "unsafe"
 // immutable as any other boxed string.
 type boxer struct {
 	slab []string
+	// grow makes each new slab twice the last, for a Scratch to keep.
+	grow bool
 }
 
 // eface is the runtime's layout of an empty interface.
@@ -24,7 +26,11 @@ const boxChunk = 1024
 
 func (b *boxer) box(s string) any {
 	if len(b.slab) == cap(b.slab) {
-		b.slab = make([]string, 0, boxChunk)
+		n := boxChunk
+		if b.grow {
+			n = max(n, 2*cap(b.slab))
+		}
+		b.slab = make([]string, 0, n)
 	}
 	b.slab = append(b.slab, s)
 	var v any = "" // a string-typed interface, for its type word

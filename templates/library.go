@@ -399,6 +399,22 @@ type Request struct {
 	// kept. Whatever MinScore, a choice that fails or finds no records is
 	// not good enough. Templates given by name are used as they are.
 	MinScore float64
+	// Scratch, when set, lends the parse memory for its records: the
+	// records of one parse then hold their cells (and the boxes of their
+	// strings) in the Scratch, and are valid only until the next
+	// ParseOutput given the same Scratch, which takes the memory back.
+	// A caller that copies what it keeps out of each result (run's parse
+	// workers do) so parses without leaving a slab of records behind
+	// per output. A Scratch belongs to one goroutine at a time.
+	Scratch *Scratch
+}
+
+// Scratch is memory lent to parses for their records; see
+// Request.Scratch. The zero value is ready to use.
+type Scratch struct {
+	cells   []any
+	boxes   []string
+	records [][]any
 }
 
 // Parsed is an output parsed: the records, and the templates that
@@ -439,7 +455,9 @@ type Parsed struct {
 // that does not compile, *ParseError and *TimeoutError from the parse,
 // and the context's error.
 func (l *Library) ParseOutput(ctx context.Context, req Request, text string) (*Parsed, error) {
-	return l.parseOutput(newControl(ctx), req, text)
+	c := newControl(ctx)
+	c.scratch = req.Scratch
+	return l.parseOutput(c, req, text)
 }
 
 func (l *Library) parseOutput(c *control, req Request, text string) (*Parsed, error) {

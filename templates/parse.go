@@ -31,6 +31,11 @@ type control struct {
 	ctx      context.Context
 	done     <-chan struct{} // nil when ctx can never be done
 	deadline time.Time       // zero when ctx has none
+	// scratch, when set, holds the records of the first template parse
+	// of the call (see Request.Scratch); the parses after it, of other
+	// candidates or templates merged in, allocate their own, so what the
+	// call returns never shares memory with another of its results.
+	scratch *Scratch
 }
 
 func newControl(ctx context.Context) *control {
@@ -55,7 +60,18 @@ func (t *Template) parse(c *control, text string) (*Result, error) {
 	}
 	p.lastBox = make([]any, len(t.values))
 	p.score.Required = len(t.Required())
-	if err := p.lines(text); err != nil {
+	var sc *Scratch
+	if c != nil && c.scratch != nil {
+		sc, c.scratch = c.scratch, nil
+		p.slab, p.boxes.slab, p.records = sc.cells[:0], sc.boxes[:0], sc.records[:0]
+		p.lent, p.boxes.grow = true, true
+	}
+	err := p.lines(text)
+	if sc != nil {
+		// What grew is kept for the next parse.
+		sc.cells, sc.boxes, sc.records = p.slab[:0], p.boxes.slab[:0], p.records[:0]
+	}
+	if err != nil {
 		return nil, err
 	}
 	return p.result(), nil
@@ -75,6 +91,9 @@ type run struct {
 	boxes   boxer
 	records [][]any
 	score   Score
+	// lent says slab and the boxes are a Scratch's: they grow as one
+	// piece each, so that the next parse can take them whole.
+	lent bool
 }
 
 // slot holds one value during a parse.
@@ -374,7 +393,13 @@ func (p *run) appendRecord() {
 func (p *run) newRecord() []any {
 	n := len(p.t.values)
 	if cap(p.slab)-len(p.slab) < n {
-		p.slab = make([]any, 0, n*max(64, min(len(p.records), 4096)))
+		if p.lent {
+			// Rows already cut keep the old slab; the next parse takes the
+			// new one, twice as big, whole.
+			p.slab = make([]any, 0, max(2*cap(p.slab), 64*n))
+		} else {
+			p.slab = make([]any, 0, n*max(64, min(len(p.records), 4096)))
+		}
 	}
 	p.slab = p.slab[:len(p.slab)+n]
 	rec := p.slab[len(p.slab)-n : len(p.slab) : len(p.slab)]

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -73,6 +74,17 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 		rows = make([][]any, 0, total)
 	}
 	for _, sec := range sections {
+		if sec.Title == Shaped(v.Name) {
+			// Laid out by a Shaper as the run parsed: in the view's
+			// columns and the devices' order, defaults and requirements
+			// applied.
+			rows = append(rows, sec.Rows...)
+			out.Raw = append(out.Raw, sec.Raw...)
+			if len(sec.Rows) > 0 {
+				rowSections++
+			}
+			continue
+		}
 		if sec.IsOutputs() {
 			for _, r := range sec.Rows {
 				name, cmd := records.Text(r[0]), records.Text(r[1])
@@ -300,7 +312,7 @@ type sourcePlan struct {
 type fieldPlan struct {
 	m     *Mapping
 	cols  []int
-	memo  map[string]any
+	memo  *memo
 	plain bool
 }
 
@@ -328,7 +340,7 @@ func newSourcePlan(v *View, pl *Platform, command string, col map[string]int) *s
 			fp.cols = append(fp.cols, i)
 		}
 		if fp.plain {
-			fp.memo = map[string]any{}
+			fp.memo = newMemo()
 		}
 		sp.fields[fi] = fp
 	}
@@ -354,14 +366,39 @@ func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, i
 			break
 		}
 	}
-	if v, ok := fp.memo[s]; ok {
-		return v
+	e := fp.memo.entry(s)
+	if e.set && e.text == s {
+		return e.val
 	}
 	val := fp.m.eval(sp.view.Fields[fi], d, func(string) any { return s }, ifs)
-	if len(fp.memo) < 1<<16 {
-		fp.memo[s] = val
-	}
+	e.text, e.val, e.set = s, val, true
 	return val
+}
+
+// memo keeps what a mapping gave for the texts it met last, by hash: the
+// same interface names, ages and VRFs recur from row to row and device
+// to device, while addresses mostly do not. A table of fixed size costs
+// a hash and a compare per cell, and nothing to grow; a map of every
+// text cost as much as the mapping itself once it held tens of
+// thousands of addresses, and a collector's scan of all of them.
+type memo struct {
+	seed    maphash.Seed
+	entries [memoSize]memoEntry
+}
+
+type memoEntry struct {
+	text string
+	val  any
+	set  bool
+}
+
+// memoSize is how many texts a memo keeps: a power of two.
+const memoSize = 1024
+
+func newMemo() *memo { return &memo{seed: maphash.MakeSeed()} }
+
+func (m *memo) entry(s string) *memoEntry {
+	return &m.entries[maphash.String(m.seed, s)&(memoSize-1)]
 }
 
 // source finds the platform's entry for a command, and its index.

@@ -231,6 +231,9 @@ func Seconds(s string) (int, bool) {
 	if empty(s) {
 		return 0, false
 	}
+	if n, ok := clockSeconds(s); ok {
+		return n, true
+	}
 	total, found := 0.0, false
 	rest := s
 	for _, m := range durationToken.FindAllStringSubmatchIndex(s, -1) {
@@ -274,6 +277,40 @@ func Seconds(s string) (int, bool) {
 		return 0, false
 	}
 	return int(total), true
+}
+
+// clockSeconds reads the forms an ARP or MAC table's ages take, without
+// the expression: a number of seconds ("12") or a clock of two to four
+// parts ("0:51:00", "1:02:03:04", days first), as Seconds reads them. It
+// says false for anything else, which Seconds then reads its own way.
+func clockSeconds(s string) (int, bool) {
+	var parts [4]int
+	n, digits := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if digits == 9 {
+				return 0, false
+			}
+			parts[n] = parts[n]*10 + int(c-'0')
+			digits++
+		case c == ':' && digits > 0 && n < 3:
+			n++
+			digits = 0
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 {
+		return 0, false
+	}
+	// The last part is seconds; then minutes, hours and days.
+	weights := [4]int{1, 60, 3600, 86400}
+	total := 0
+	for k := 0; k <= n; k++ {
+		total += parts[n-k] * weights[k]
+	}
+	return total, true
 }
 
 // DurationText writes seconds as people read an uptime: "3 weeks, 2

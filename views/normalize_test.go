@@ -34,13 +34,17 @@ func TestSeconds(t *testing.T) {
 		"1234567.89":      1234567,
 		"120":             120,
 		"0:12:41 ago":     12*60 + 41,
+		"1:2":             62,
+		"007":             7,
+		"12:34":           12*60 + 34,
+		"1234567890":      1234567890,
 	}
 	for in, want := range cases {
 		if got, ok := Seconds(in); !ok || got != want {
 			t.Errorf("Seconds(%q) = %d, %v; want %d", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"-", "", "never", "soon", "3 fortnights"} {
+	for _, in := range []string{"-", "", "never", "soon", "3 fortnights", "1:02:03:04:05", ":12", "12:", "1::2"} {
 		if got, ok := Seconds(in); ok {
 			t.Errorf("Seconds(%q) = %d, want no value", in, got)
 		}
