@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,22 +48,9 @@ const benchSiteLimit = 100
 // as separate processes.
 func BenchmarkJobs(b *testing.B) {
 	ctx := context.Background()
-	l, err := lab.Start(ctx, lab.Options{Devices: 1000, Listen: "127.0.0.1", Port: 0, Platforms: []string{"arista_eos", "cisco_ios", "cisco_nxos"},
-		User: "admin", Password: "admin", Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer l.Close()
 	dir := b.TempDir()
-	inv := filepath.Join(dir, "lab.csv")
-	f, err := os.Create(inv)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := l.WriteInventory(f); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
+	l, inv := startLabWithInventory(b, ctx, lab.Options{Devices: 1000, Listen: "127.0.0.1", Port: 0, Platforms: []string{"arista_eos", "cisco_ios", "cisco_nxos"},
+		User: "admin", Password: "admin", Seed: 1}, dir)
 	e := benchEnv(b, filepath.Join(dir, "home"))
 	defer e.closeRunner()
 	b.Setenv("VC_VAULT_PASSWORD", "bench-vault")

@@ -24,21 +24,8 @@ func TestConsoleInTerminal(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	dir := t.TempDir()
-	l, err := lab.Start(ctx, lab.Options{Devices: 12, Listen: "127.0.0.1", Port: 0, Platforms: []string{"arista_eos", "cisco_nxos"},
-		User: "admin", Password: "admin", Seed: 5, Faults: lab.Faults{Hang: 0.2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	inv := filepath.Join(dir, "lab.csv")
-	f, err := os.Create(inv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.WriteInventory(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	l, inv := startLabWithInventory(t, ctx, lab.Options{Devices: 12, Listen: "127.0.0.1", Port: 0, Platforms: []string{"arista_eos", "cisco_nxos"},
+		User: "admin", Password: "admin", Seed: 5, Faults: lab.Faults{Hang: 0.2}}, dir)
 
 	home := filepath.Join(dir, "home")
 	before, after := filepath.Join(dir, "stty.before"), filepath.Join(dir, "stty.after")

@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,17 +15,9 @@ import (
 // separate processes.
 func BenchmarkExec1000(b *testing.B) {
 	ctx := context.Background()
-	l, err := lab.Start(ctx, lab.Options{Devices: 1000, Listen: "127.0.0.1", Port: 0, Platforms: []string{"arista_eos", "cisco_ios", "cisco_nxos"},
-		User: "admin", Password: "admin", Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer l.Close()
 	dir := b.TempDir()
-	inv := filepath.Join(dir, "lab.csv")
-	f, _ := os.Create(inv)
-	l.WriteInventory(f)
-	f.Close()
+	_, inv := startLabWithInventory(b, ctx, lab.Options{Devices: 1000, Listen: "127.0.0.1", Port: 0, Platforms: []string{"arista_eos", "cisco_ios", "cisco_nxos"},
+		User: "admin", Password: "admin", Seed: 1}, dir)
 	e := benchEnv(b, filepath.Join(dir, "home"))
 	defer e.closeRunner()
 	b.Setenv("VC_VAULT_PASSWORD", "bench-vault")

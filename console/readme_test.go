@@ -21,22 +21,9 @@ import (
 func TestExamplesNameRealColumns(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	l, err := lab.Start(ctx, lab.Options{Devices: 6, Listen: "127.0.0.1", Platforms: lab.DefaultPlatforms,
-		User: "admin", Password: "admin", Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
 	dir := t.TempDir()
-	inv := filepath.Join(dir, "lab.csv")
-	f, err := os.Create(inv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.WriteInventory(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	_, inv := startLabWithInventory(t, ctx, lab.Options{Devices: 6, Listen: "127.0.0.1", Platforms: lab.DefaultPlatforms,
+		User: "admin", Password: "admin", Seed: 1}, dir)
 	e, _, _ := testEnv(t, filepath.Join(dir, "home"), strings.NewReader("admin\n"))
 	e.passwordFile = writeFile(t, filepath.Join(dir, "pw"), "examples-vault")
 	mustRun(t, e, "device import "+inv)

@@ -97,21 +97,8 @@ func TestExecInTerminal(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	dir := t.TempDir()
-	l, err := lab.Start(ctx, lab.Options{Devices: 6, Listen: "127.0.0.1", Port: 0, Platforms: []string{"cisco_nxos"},
-		User: "admin", Password: "admin", Seed: 3, Faults: lab.Faults{Hang: 0.5}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	inv := filepath.Join(dir, "lab.csv")
-	f, err := os.Create(inv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.WriteInventory(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	_, inv := startLabWithInventory(t, ctx, lab.Options{Devices: 6, Listen: "127.0.0.1", Port: 0, Platforms: []string{"cisco_nxos"},
+		User: "admin", Password: "admin", Seed: 3, Faults: lab.Faults{Hang: 0.5}}, dir)
 
 	s := startTmuxSession(t, ctx, dir, filepath.Join(dir, "home"))
 	s.typeLine("device import " + inv)
