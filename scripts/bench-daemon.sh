@@ -11,10 +11,10 @@ n=${2:-200}
 secs=${3:-600}
 every=${4:-10s}
 work=$(mktemp -d)
-lab_pid= daemon_pid=
+daemon_pid=
 cleanup() {
   [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null
-  [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null
+  lab_stop
   wait 2>/dev/null
   [ -n "${KEEP:-}" ] && echo "work: $work" >&2 || rm -rf "$work"
 }
@@ -22,7 +22,7 @@ trap cleanup EXIT
 . "$(dirname "$0")/lablib.sh"
 export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
 
-start_lab "$vc" "$work/lab.log" "$work/lab.csv" --devices "$n" --platforms arista_eos,cisco_ios,cisco_nxos
+lab_start "$vc" "$n" "$work" --platforms arista_eos,cisco_ios,cisco_nxos
 lab_store "$vc" "$work/lab.csv"
 "$vc" job create arp --command 'show ip arp' --select '*' >/dev/null 2>&1
 # The first run meets every host key: the job is run once by hand, with

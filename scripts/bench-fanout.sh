@@ -14,26 +14,18 @@ n=${2:-1000}
 sample=${3:-36}
 here=$(dirname "$0")
 work=$(mktemp -d)
-# shellcheck source=lab-shards.sh
-. "$here/lab-shards.sh"
+# shellcheck source=lablib.sh
+. "$here/lablib.sh"
 cleanup() { lab_stop; rm -rf "$work"; }
 trap cleanup EXIT
 export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
 platforms=arista_eos,cisco_ios,cisco_nxos # every device answers show ip arp
 
-fresh_lab() { # a lab of the fleet, on ports below the ephemeral range
-  local try
-  for try in 1 2 3 4 5; do
-    lab_start "$vc" "$n" $((11000 + RANDOM % (32000 - 11000 - n))) "$platforms" "$work" 2>"$work/lab.err" && return 0
-  done
-  cat "$work/lab.err"; exit 1
-}
+fresh_lab() { lab_start "$vc" "$n" "$work" --platforms "$platforms" || exit 1; }
 rate_of() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.2f", n / s }'; }
 
 fresh_lab
-"$vc" device import "$work/lab.csv" >/dev/null 2>&1
-"$vc" vault init >/dev/null 2>&1
-printf 'admin\n' | "$vc" cred add lab --user admin --password-stdin --default >/dev/null 2>&1
+lab_store "$vc" "$work/lab.csv"
 cat > "$work/bench.vc" <<'VC'
 set max-targets 20000
 select *

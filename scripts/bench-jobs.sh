@@ -12,14 +12,13 @@ n=${2:-1000}
 parallel=${3:-4}
 limit=${4:-100}
 work=$(mktemp -d)
-lab_pid=
-cleanup() { [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() { lab_stop; rm -rf "$work"; }
 trap cleanup EXIT
 . "$(dirname "$0")/lablib.sh"
 export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
 
-start_lab "$vc" "$work/lab.log" "$work/lab.csv" --devices "$n" --platforms arista_eos,cisco_ios,cisco_nxos
-grep "lab ready" "$work/lab.log"
+lab_start "$vc" "$n" "$work" --platforms arista_eos,cisco_ios,cisco_nxos
+grep -h "lab ready" "$work"/lab-part*.log
 lab_store "$vc" "$work/lab.csv"
 
 # 20 jobs: each site and platform (9), each role (4), each platform (3),
@@ -48,10 +47,8 @@ runs=$(grep -c '^job .* ok, ' "$work/err")
 echo "  whole process: $wall s wall ($user s user + $sys s sys), peak RSS $((rss / 1024)) MB, $runs job runs"
 
 # The lab says its peaks when it stops.
-kill -TERM "$lab_pid"
-wait "$lab_pid" 2>/dev/null || true
-lab_pid=
-peaks=$(grep '^lab stopped: ' "$work/lab.log" | sed 's/^lab stopped: //')
+lab_stop
+peaks=$(grep -h '^lab stopped: ' "$work"/lab-part*.log | sed 's/^lab stopped: //')
 echo "  lab: $peaks, against a limit of $limit per site"
 over=$(echo "$peaks" | sed -E 's/.*: //; s/ \(.*//' | tr ',' '\n' | awk -v l="$limit" '$2 > l { print $1 }')
 if [ -n "$over" ]; then

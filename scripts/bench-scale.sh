@@ -13,8 +13,8 @@ shift || true
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 2500 5000 10000)
 work=$(mktemp -d)
-# shellcheck source=lab-shards.sh
-. "$(dirname "$0")/lab-shards.sh"
+# shellcheck source=lablib.sh
+. "$(dirname "$0")/lablib.sh"
 cleanup() { lab_stop; [ -n "${KEEP:-}" ] || rm -rf "$work"; [ -z "${KEEP:-}" ] || echo "work: $work" >&2; }
 trap cleanup EXIT
 
@@ -28,13 +28,7 @@ unset VC_PPROF
 for n in "${sizes[@]}"; do
   dir=$work/$n
   mkdir -p "$dir"
-  # A range of ports another process holds one of: try another. The range
-  # stays below the ephemeral ports, where client sockets could hold one.
-  for try in 1 2 3 4 5; do
-    port=$((11000 + RANDOM % (32000 - 11000 - n)))
-    lab_start "$vc" "$n" "$port" arista_eos,cisco_ios,cisco_nxos "$dir" 2>"$dir/lab.err" && break
-    [ "$try" = 5 ] && { cat "$dir/lab.err"; exit 1; }
-  done
+  lab_start "$vc" "$n" "$dir" --platforms arista_eos,cisco_ios,cisco_nxos || exit 1
   export VC_HOME=$dir/home VC_VAULT_PASSWORD=bench-only-password
   "$vc" device import "$dir/lab.csv" >/dev/null 2>"$dir/import.err" || { cat "$dir/import.err"; exit 1; }
   "$vc" vault init >/dev/null 2>&1

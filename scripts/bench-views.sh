@@ -9,15 +9,14 @@ set -euo pipefail
 vc=$(realpath "${1:-bin/vc}")
 n=${2:-1000}
 work=$(mktemp -d)
-lab_pid=
-cleanup() { [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() { lab_stop; rm -rf "$work"; }
 trap cleanup EXIT
 . "$(dirname "$0")/lablib.sh"
 export VC_HOME=$work/home VC_VAULT_PASSWORD=bench-only-password
 
 # Platforms that have both views with one command each for arp.
-start_lab "$vc" "$work/lab.log" "$work/lab.csv" --devices "$n" --platforms arista_eos,cisco_ios,cisco_nxos,cisco_xr,juniper_junos
-grep "lab ready" "$work/lab.log"
+lab_start "$vc" "$n" "$work" --platforms arista_eos,cisco_ios,cisco_nxos,cisco_xr,juniper_junos
+grep -h "lab ready" "$work"/lab-part*.log
 lab_store "$vc" "$work/lab.csv"
 
 # The commands each built-in view sends, per platform (views show VIEW),

@@ -11,10 +11,9 @@ export VC_HOME=$home
 # The demo's vault password: fine for a throwaway lab, never for real use.
 export VC_VAULT_PASSWORD=demo-only-vault-password
 . scripts/lablib.sh
-lab_pid=
-trap '[ -n "$lab_pid" ] && kill $lab_pid 2>/dev/null; wait 2>/dev/null || true' EXIT
-start_lab "$vc" "$home/lab.log" "$home/lab.csv" --devices 60 --faults auth=3%,timeout=3%
-grep "lab ready" "$home/lab.log"
+trap lab_stop EXIT
+LAB_PREWARM=0 lab_start "$vc" 60 "$home" --faults auth=3%,timeout=3%
+grep "lab ready" "$home/lab-part1.log"
 
 # The lab's login password goes to cred add on stdin, never on a command line.
 set +e
