@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"vc/records"
 
-	"vc/inventory"
 	"vc/store"
 )
 
@@ -37,23 +36,11 @@ func sessionsCommands() []*Command {
 					return nil, nil
 				}
 				match := func(string) bool { return true }
-				if c.Text != "" {
-					f, err := inventory.Compile(c.Text)
-					if err != nil {
-						return nil, err
-					}
-					all, err := e.Devices(ctx)
-					if err != nil {
-						return nil, err
-					}
-					picked, err := f.Select(all)
-					if err != nil {
-						return nil, err
-					}
-					names := make(map[string]bool, len(picked))
-					for _, d := range picked {
-						names[d.Name] = true
-					}
+				names, err := e.devicesMatching(ctx, c.Text)
+				if err != nil {
+					return nil, err
+				}
+				if names != nil {
 					match = func(n string) bool { return names[n] }
 				}
 				n := e.runner.CloseSessions(match)

@@ -32,18 +32,7 @@ func TestConsoleInTerminal(t *testing.T) {
 	s := startTmux(t, ctx, dir, home, tmuxOptions{cols: 80, rows: 30, pager: "less -FRSX",
 		script: "stty -a > " + shellQuote(before) + "; $VC; stty -a > " + shellQuote(after) + "; sleep 30"})
 
-	s.typeLine("device import " + inv)
-	s.waitFor("imported", 1)
-	s.typeLine(cheapInit)
-	s.waitFor("new vault password: ", 1)
-	s.typeLine("Console-Term-Vault-1")
-	s.waitFor("again, to confirm: ", 1)
-	s.typeLine("Console-Term-Vault-1")
-	s.waitFor("vault initialized", 1)
-	s.typeLine("cred add lab --user admin --default")
-	s.waitFor("password for lab: ", 1)
-	s.typeLine("admin")
-	s.waitFor("added credential lab", 1)
+	s.loadLab(inv, "Console-Term-Vault-1")
 
 	// sel + Tab completes select.
 	s.tmux("send-keys", "-t", "vc", "-l", "sel")

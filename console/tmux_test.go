@@ -41,6 +41,23 @@ func (s *tmuxSession) typeLine(text string) {
 }
 
 // screen is everything the terminal showed, scrollback included.
+// loadLab imports a lab's inventory at the prompt, makes a vault with
+// the password given and adds the lab's login as the default credential.
+func (s *tmuxSession) loadLab(inv, vaultPassword string) {
+	s.typeLine("device import " + inv)
+	s.waitFor("imported", 1)
+	s.typeLine(cheapInit)
+	s.waitFor("new vault password: ", 1)
+	s.typeLine(vaultPassword)
+	s.waitFor("again, to confirm: ", 1)
+	s.typeLine(vaultPassword)
+	s.waitFor("vault initialized", 1)
+	s.typeLine("cred add lab --user admin --default")
+	s.waitFor("password for lab: ", 1)
+	s.typeLine("admin")
+	s.waitFor("added credential lab", 1)
+}
+
 func (s *tmuxSession) screen() string {
 	s.t.Helper()
 	return s.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "vc")

@@ -198,38 +198,37 @@ func (d *decoder) str() string {
 
 // devicesRoster reads which roster a devices record names.
 func devicesRoster(compressed []byte) ([]byte, error) {
+	_, rk, err := openDevices(compressed)
+	return rk, err
+}
+
+// openDevices checks a devices record's format and splits off the key of
+// the roster it names; the decoder is left at what follows.
+func openDevices(compressed []byte) (*decoder, []byte, error) {
 	raw, err := decompress(compressed)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d := &decoder{b: raw}
 	if v := d.uint(); v != codecVersion {
-		return nil, fmt.Errorf("%w: format %d, this vc reads %d", errCorrupt, v, codecVersion)
+		return nil, nil, fmt.Errorf("%w: format %d, this vc reads %d", errCorrupt, v, codecVersion)
 	}
 	n := d.uint()
 	if d.err != nil || n > uint64(len(d.b)) {
-		return nil, errCorrupt
+		return nil, nil, errCorrupt
 	}
-	return d.b[:n], nil
+	rk := d.b[:n]
+	d.b = d.b[n:]
+	return d, rk, nil
 }
 
 // decodeDevices reads a devices record; rosterOf finds the roster it
 // names.
 func decodeDevices(compressed []byte, rosterOf func(key []byte) []byte) ([]*run.Device, error) {
-	raw, err := decompress(compressed)
+	d, rk, err := openDevices(compressed)
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{b: raw}
-	if v := d.uint(); v != codecVersion {
-		return nil, fmt.Errorf("%w: format %d, this vc reads %d", errCorrupt, v, codecVersion)
-	}
-	kn := d.uint()
-	if d.err != nil || kn > uint64(len(d.b)) {
-		return nil, errCorrupt
-	}
-	rk := d.b[:kn]
-	d.b = d.b[kn:]
 	rb := rosterOf(rk)
 	if rb == nil {
 		return nil, fmt.Errorf("%w: its device list is missing", errCorrupt)

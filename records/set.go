@@ -107,6 +107,20 @@ func (s *Set) Column(name string) (int, error) {
 	return 0, &ColumnError{Name: name, Columns: s.Columns, Suggestions: Suggest(name, s.Columns)}
 }
 
+// ColumnIndexes returns the index of each named column, or the
+// *ColumnError of the first that is not there.
+func (s *Set) ColumnIndexes(names []string) ([]int, error) {
+	idx := make([]int, len(names))
+	for j, n := range names {
+		i, err := s.Column(n)
+		if err != nil {
+			return nil, err
+		}
+		idx[j] = i
+	}
+	return idx, nil
+}
+
 // DeviceOutputs are the outputs raw and fold print: the rows themselves
 // when the set is outputs (exec --raw, or nothing parsed them), else the
 // outputs a parsed set came from. A set with neither has none, which is

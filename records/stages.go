@@ -190,13 +190,9 @@ func Where(in *Set, text string) (*Set, *Skipped, error) {
 // Sort orders records by the columns given, each compared by value (see
 // Compare), descending when desc is set. The sort is stable.
 func Sort(in *Set, columns []string, desc bool) (*Set, error) {
-	idx := make([]int, len(columns))
-	for j, c := range columns {
-		i, err := in.Column(c)
-		if err != nil {
-			return nil, err
-		}
-		idx[j] = i
+	idx, err := in.ColumnIndexes(columns)
+	if err != nil {
+		return nil, err
 	}
 	type keyed struct {
 		keys []Key
@@ -265,13 +261,9 @@ func Count(in *Set, by []string) (*Set, error) {
 		out.Rows = [][]any{{len(in.Rows)}}
 		return out, nil
 	}
-	idx := make([]int, len(by))
-	for j, c := range by {
-		i, err := in.Column(c)
-		if err != nil {
-			return nil, err
-		}
-		idx[j] = i
+	idx, err := in.ColumnIndexes(by)
+	if err != nil {
+		return nil, err
 	}
 	type group struct {
 		values []any
@@ -333,13 +325,9 @@ func Head(in *Set, n int) *Set {
 // sort after it orders the values (distinct site |> sort site), so
 // either order can be had without Distinct choosing one.
 func Distinct(in *Set, columns []string) (*Set, error) {
-	idx := make([]int, len(columns))
-	for j, c := range columns {
-		i, err := in.Column(c)
-		if err != nil {
-			return nil, err
-		}
-		idx[j] = i
+	idx, err := in.ColumnIndexes(columns)
+	if err != nil {
+		return nil, err
 	}
 	out := in.Derive()
 	out.Record = false
