@@ -253,8 +253,7 @@ func (t *Table) parseOne(text string) (*Call, error) {
 		return nil, err
 	}
 	rest := toks[n:]
-	if len(rest) > 0 && (rest[0].text == "--help" || rest[0].text == "-h") {
-		// Every command takes --help (or -h) as its first word.
+	if asksHelp(cmd, rest) {
 		if h, ok := t.byName["help"]; ok {
 			return &Call{Cmd: h, Line: "help " + cmd.Name, Args: strings.Fields(cmd.Name), Flags: map[string]string{}}, nil
 		}
@@ -292,6 +291,22 @@ func (t *Table) parseOne(text string) (*Call, error) {
 		return nil, &extraArgsError{usageError{fmt.Sprintf("%s: %s; usage: %s", cmd.Name, what, usageLine(cmd))}}
 	}
 	return c, nil
+}
+
+// asksHelp reports a --help (or -h) among a command's words: anywhere
+// before a lone -- (device sync netbox --help), or as the first word of a
+// raw command, whose later words are the device's (exec -h is vc's help,
+// exec show ip arp -h is sent as typed).
+func asksHelp(cmd *Command, rest []token) bool {
+	for i, tk := range rest {
+		if tk.text == "--" || (cmd.Raw && i > 0) {
+			return false
+		}
+		if tk.text == "--help" || tk.text == "-h" {
+			return true
+		}
+	}
+	return false
 }
 
 // takeFlags reads --flags from toks. For raw commands it stops at the first
