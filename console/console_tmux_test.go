@@ -44,7 +44,10 @@ func TestConsoleInTerminal(t *testing.T) {
 
 	// A wide table at 80 columns keeps the device names whole.
 	s.typeLine("exec show version")
-	scr := s.waitFor("ok, 0 failed", 1)
+	// The summary is on stderr before the table: the prompt after the
+	// table says it is all there.
+	s.waitFor("ok, 0 failed", 1)
+	scr := s.waitFor("vc home [unlocked] 4> ", 2)
 	for _, d := range l.Devices() {
 		if d.Platform == "arista_eos" && !strings.HasPrefix(d.Name, "x") && !strings.Contains(strings.Join(d.Tags(), ","), "fault-hang") {
 			if !strings.Contains(scr, d.Name+" ") {

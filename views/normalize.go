@@ -116,30 +116,35 @@ func MAC(s string) (string, bool) {
 	if len(s) == 17 && s[2] == ':' && s == strings.ToLower(s) && strings.Count(s, ":") == 5 {
 		return s, true
 	}
-	hex := make([]byte, 0, 12)
+	// The form is written straight into its place: aa:bb:cc:dd:ee:ff has
+	// a digit at every position but each third.
+	var out [17]byte
+	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
-			hex = append(hex, c)
 		case c >= 'A' && c <= 'F':
-			hex = append(hex, c+'a'-'A')
+			c += 'a' - 'A'
 		case c == '.' || c == ':' || c == '-':
+			continue
 		default:
 			return "", false
 		}
+		if n == 12 {
+			return "", false
+		}
+		at := n + n/2
+		if n > 0 && n%2 == 0 {
+			out[at-1] = ':'
+		}
+		out[at] = c
+		n++
 	}
-	if len(hex) != 12 {
+	if n != 12 {
 		return "", false
 	}
-	var b strings.Builder
-	for i := 0; i < 12; i += 2 {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		b.Write(hex[i : i+2])
-	}
-	return b.String(), true
+	return string(out[:]), true
 }
 
 // IP reads an address, with or without a prefix length.

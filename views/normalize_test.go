@@ -12,7 +12,7 @@ func TestMAC(t *testing.T) {
 			t.Errorf("MAC(%q) = %q, %v", in, got, ok)
 		}
 	}
-	for _, in := range []string{"aabb.ccdd.ee", "Incomplete", "10.0.0.1"} {
+	for _, in := range []string{"aabb.ccdd.ee", "aabb.ccdd.eeff.0011", "Incomplete", "10.0.0.1"} {
 		if got, ok := MAC(in); ok {
 			t.Errorf("MAC(%q) = %q, want no MAC", in, got)
 		}
