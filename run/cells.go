@@ -120,6 +120,24 @@ func (c *cellStore) copyRecent(s string) string {
 	return c.str(s).(string)
 }
 
+// lastCells remembers, per column, the string box a cell was last made
+// from and the cell made: a value boxed once and met again row after row
+// is the same cell without being hashed again.
+type lastCells []struct{ from, to any }
+
+// cell is v's cell in column i, from cs unless v is the box met last.
+func (l lastCells) cell(cs *cellStore, i int, v any) any {
+	e := &l[i]
+	if e.from != nil && sameBox(v, e.from) {
+		return e.to
+	}
+	c := cs.cell(v)
+	if _, ok := v.(string); ok {
+		e.from, e.to = v, c
+	}
+	return c
+}
+
 // sameBox reports whether two string cells are the same box: the same
 // header, so the same value.
 func sameBox(a, b any) bool {

@@ -227,9 +227,12 @@ func (a *assembler) build(pr *parsed, cs *cellStore, shape func(device, platform
 	if shape != nil {
 		rows := shape(pr.out.Device, pr.platform, pr.out.Command, fields, res.Records)
 		res.Records = nil
+		// A view's mapping gives the same box for a value it met before
+		// (an interface, an age): that box's cell is the one made last.
+		last := make(lastCells, len(a.shaper.Columns()))
 		for _, row := range rows {
 			for i, v := range row {
-				row[i] = cs.cell(v)
+				row[i] = last.cell(cs, i, v)
 			}
 		}
 		pr.group = &rowGroup{at: pr.at, rows: rows, n: len(rows), width: len(a.shaper.Columns()), raw: pr.out}
@@ -244,21 +247,12 @@ func (a *assembler) build(pr *parsed, cs *cellStore, shape func(device, platform
 	device := any(pr.out.Device)
 	// A template boxes a column's value once while it repeats from row
 	// to row (a type, a VRF): the same box gives the same cell.
-	last := make([]struct{ from, to any }, len(fields))
+	last := make(lastCells, len(fields))
 	for r, rec := range res.Records {
 		row := cells[r*width : (r+1)*width]
 		row[0] = device
 		for i, v := range rec {
-			l := &last[i]
-			if l.from != nil && sameBox(v, l.from) {
-				row[pos[i]] = l.to
-				continue
-			}
-			c := cs.cell(v)
-			if _, ok := v.(string); ok {
-				l.from, l.to = v, c
-			}
-			row[pos[i]] = c
+			row[pos[i]] = last.cell(cs, i, v)
 		}
 	}
 	// The records may be a scratch's, which the worker's next parse

@@ -314,7 +314,17 @@ type fieldPlan struct {
 	cols  []int
 	memo  *memo
 	plain bool
+	// looks and hits count the memo's first memoTrial lookups: a field
+	// whose texts seldom recur (addresses) does without it after them.
+	looks, hits int
 }
+
+// memoTrial is how many lookups decide whether a field keeps its memo,
+// and memoWorth the share of hits (one in memoWorth) that earns it.
+const (
+	memoTrial = 512
+	memoWorth = 8
+)
 
 func newSourcePlan(v *View, pl *Platform, command string, col map[string]int) *sourcePlan {
 	si, src := pl.source(command)
@@ -366,12 +376,24 @@ func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, i
 			break
 		}
 	}
+	if fp.memo == nil {
+		return fp.m.evalText(sp.view.Fields[fi], d, s, nil, ifs)
+	}
 	e := fp.memo.entry(s)
+	if fp.looks < memoTrial {
+		fp.looks++
+	}
 	if e.set && e.text == s {
+		if fp.looks < memoTrial {
+			fp.hits++
+		}
 		return e.val
 	}
-	val := fp.m.eval(sp.view.Fields[fi], d, func(string) any { return s }, ifs)
+	val := fp.m.evalText(sp.view.Fields[fi], d, s, nil, ifs)
 	e.text, e.val, e.set = s, val, true
+	if fp.looks == memoTrial && fp.hits*memoWorth < memoTrial {
+		fp.memo = nil
+	}
 	return val
 }
 
@@ -501,6 +523,13 @@ func (m *Mapping) eval(f Field, d Device, get func(string) any, ifs *interfaceNa
 			break
 		}
 	}
+	return m.evalText(f, d, s, get, ifs)
+}
+
+// evalText fills one field from the text its From gave (or "" for none);
+// get is asked only for a Mask or an Admin field, and may be nil for a
+// mapping without them.
+func (m *Mapping) evalText(f Field, d Device, s string, get func(string) any, ifs *interfaceNames) any {
 	if s == "" {
 		s = m.Value
 	}

@@ -51,6 +51,11 @@ const typeNames = "string, int, seconds, mac, ip, prefix, interface, status, vla
 // empty reports a value that says "nothing": devices print a dash or
 // similar where a table has no value.
 func empty(s string) bool {
+	// Most values are none of these: a glance at the length and the
+	// first byte spares them the lowering.
+	if len(s) > len("not advertised") || (s != "" && strings.IndexByte("-nNuU", s[0]) < 0) {
+		return false
+	}
 	switch strings.ToLower(s) {
 	case "", "-", "--", "n/a", "none", "unassigned", "unknown", "not advertised", "never":
 		return true

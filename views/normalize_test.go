@@ -142,3 +142,16 @@ func TestBadViewFileNamesItsLine(t *testing.T) {
 		}
 	}
 }
+
+func TestEmpty(t *testing.T) {
+	for _, s := range []string{"", "-", "--", "N/A", "none", "Unassigned", "unknown", "Not Advertised", "never"} {
+		if !empty(s) {
+			t.Errorf("empty(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"10.0.0.1", "nonexistent", "up", "Ethernet1", "not advertised at all"} {
+		if empty(s) {
+			t.Errorf("empty(%q) = true", s)
+		}
+	}
+}
