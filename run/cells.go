@@ -122,18 +122,18 @@ func (c *cellStore) copyRecent(s string) string {
 
 // lastCells remembers, per column, the string box a cell was last made
 // from and the cell made: a value boxed once and met again row after row
-// is the same cell without being hashed again.
+// is the same cell without being hashed again. The loops over every cell
+// check it themselves (sameBox inlines, a method doing it would not):
+//
+//	if e := &last[i]; e.from != nil && sameBox(v, e.from) { use e.to }
+//	else { last.made(cs, i, v) }
 type lastCells []struct{ from, to any }
 
-// cell is v's cell in column i, from cs unless v is the box met last.
-func (l lastCells) cell(cs *cellStore, i int, v any) any {
-	e := &l[i]
-	if e.from != nil && sameBox(v, e.from) {
-		return e.to
-	}
+// made makes v's cell in column i and remembers it.
+func (l lastCells) made(cs *cellStore, i int, v any) any {
 	c := cs.cell(v)
 	if _, ok := v.(string); ok {
-		e.from, e.to = v, c
+		l[i].from, l[i].to = v, c
 	}
 	return c
 }

@@ -232,7 +232,11 @@ func (a *assembler) build(pr *parsed, cs *cellStore, shape func(device, platform
 		last := make(lastCells, len(a.shaper.Columns()))
 		for _, row := range rows {
 			for i, v := range row {
-				row[i] = last.cell(cs, i, v)
+				if e := &last[i]; e.from != nil && sameBox(v, e.from) {
+					row[i] = e.to
+				} else {
+					row[i] = last.made(cs, i, v)
+				}
 			}
 		}
 		pr.group = &rowGroup{at: pr.at, rows: rows, n: len(rows), width: len(a.shaper.Columns()), raw: pr.out}
@@ -252,7 +256,11 @@ func (a *assembler) build(pr *parsed, cs *cellStore, shape func(device, platform
 		row := cells[r*width : (r+1)*width]
 		row[0] = device
 		for i, v := range rec {
-			row[pos[i]] = last.cell(cs, i, v)
+			if e := &last[i]; e.from != nil && sameBox(v, e.from) {
+				row[pos[i]] = e.to
+			} else {
+				row[pos[i]] = last.made(cs, i, v)
+			}
 		}
 	}
 	// The records may be a scratch's, which the worker's next parse
