@@ -37,3 +37,11 @@ func (b *boxer) box(s string) any {
 	(*eface)(unsafe.Pointer(&v)).data = unsafe.Pointer(&b.slab[len(b.slab)-1])
 	return v
 }
+
+// Boxer is the boxer for other packages' cells (a view's values): strings
+// boxed into a slab, as a parse boxes its own. Its zero value is ready;
+// one Boxer belongs to one goroutine.
+type Boxer struct{ b boxer }
+
+// Box returns s as an interface value, its header in the Boxer's slab.
+func (b *Boxer) Box(s string) any { return b.b.box(s) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vc/records"
+	"vc/templates"
 )
 
 // Input is what a run left for a view to read: the parsed tables (one per
@@ -151,7 +152,7 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 				block = block[width:]
 				cells[0] = name
 				for fi := range v.Fields {
-					cells[fi+1] = sp.value(fi, d, row, get, ifs)
+					cells[fi+1] = sp.value(fi, d, row, get, ifs, nil)
 				}
 				rows = append(rows, cells)
 				sectionRows++
@@ -169,7 +170,7 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 			}
 			dr.taken[si] = true
 			for fi := range v.Fields {
-				val := sp.value(fi, d, row, get, ifs)
+				val := sp.value(fi, d, row, get, ifs, nil)
 				if val == nil {
 					continue
 				}
@@ -358,7 +359,9 @@ func newSourcePlan(v *View, pl *Platform, command string, col map[string]int) *s
 }
 
 // value fills view field fi from a row.
-func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, ifs *interfaceNames) any {
+//
+// bx, when set, boxes the values it makes (see boxed).
+func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, ifs *interfaceNames, bx *templates.Boxer) any {
 	fp := &sp.fields[fi]
 	if fp.m == nil {
 		return nil
@@ -377,7 +380,7 @@ func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, i
 		}
 	}
 	if fp.memo == nil {
-		return fp.m.evalText(sp.view.Fields[fi], d, s, nil, ifs)
+		return fp.m.evalText(sp.view.Fields[fi], d, s, nil, ifs, bx)
 	}
 	e := fp.memo.entry(s)
 	if fp.looks < memoTrial {
@@ -389,7 +392,7 @@ func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, i
 		}
 		return e.val
 	}
-	val := fp.m.evalText(sp.view.Fields[fi], d, s, nil, ifs)
+	val := fp.m.evalText(sp.view.Fields[fi], d, s, nil, ifs, bx)
 	e.text, e.val, e.set = s, val, true
 	if fp.looks == memoTrial && fp.hits*memoWorth < memoTrial {
 		fp.memo = nil
@@ -523,13 +526,13 @@ func (m *Mapping) eval(f Field, d Device, get func(string) any, ifs *interfaceNa
 			break
 		}
 	}
-	return m.evalText(f, d, s, get, ifs)
+	return m.evalText(f, d, s, get, ifs, nil)
 }
 
 // evalText fills one field from the text its From gave (or "" for none);
 // get is asked only for a Mask or an Admin field, and may be nil for a
 // mapping without them.
-func (m *Mapping) evalText(f Field, d Device, s string, get func(string) any, ifs *interfaceNames) any {
+func (m *Mapping) evalText(f Field, d Device, s string, get func(string) any, ifs *interfaceNames, bx *templates.Boxer) any {
 	if s == "" {
 		s = m.Value
 	}
@@ -562,10 +565,10 @@ func (m *Mapping) evalText(f Field, d Device, s string, get func(string) any, if
 		if p, ok := Prefix(s, cellText(get(m.Mask))); ok {
 			val = p
 		} else {
-			val = normalize(f.Type, d.Platform, s, ifs)
+			val = normalize(f.Type, d.Platform, s, ifs, bx)
 		}
 	default:
-		val = normalize(f.Type, d.Platform, s, ifs)
+		val = normalize(f.Type, d.Platform, s, ifs, bx)
 	}
 	if m.Admin != "" && f.Type == TypeStatus && adminDown(cellText(get(m.Admin)), m.AdminDown) {
 		val = "disabled"

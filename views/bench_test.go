@@ -1,6 +1,7 @@
 package views_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -46,4 +47,43 @@ func BenchmarkApplyARP(b *testing.B) {
 		set, _ := v.Apply(big)
 		b.ReportMetric(float64(len(set.Rows)), "rows")
 	}
+}
+
+// BenchmarkShapeARP lays out the lab's ARP tables through the arp view's
+// shaper, as a run's parse workers do for get arp: the rows a second,
+// with the parsing left out.
+func BenchmarkShapeARP(b *testing.B) {
+	l := startLab(b, 30)
+	lib, err := templates.NewLibrary(templates.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, _ := views.Load("")
+	v, _ := cat.Get("arp")
+	type output struct {
+		device, platform, command string
+		fields                    []string
+		records                   [][]any
+	}
+	var outs []output
+	var devs []views.Device
+	for _, d := range l.Devices() {
+		devs = append(devs, views.Device{Name: d.Name, Platform: d.Platform, Vendor: d.Vendor, Site: d.Site, Role: d.Role})
+		for _, cmd := range v.ByPlatform()[d.Platform] {
+			p, err := lib.ParseOutput(context.Background(), templates.Request{Platform: d.Platform, Command: cmd}, labExec(b, d, cmd))
+			if err != nil {
+				continue
+			}
+			outs = append(outs, output{d.Name, d.Platform, cmd, p.Result.Fields(), p.Result.Records})
+		}
+	}
+	shape := v.Shaper(devs).Worker()
+	rows := 0
+	b.ResetTimer()
+	for range b.N {
+		for _, o := range outs {
+			rows += len(shape(o.device, o.platform, o.command, o.fields, o.records))
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows), "ns/row")
 }

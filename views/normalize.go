@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"vc/templates"
 )
 
 // Type is what a view field holds, and so how its values are normalized:
@@ -66,7 +68,7 @@ func empty(s string) bool {
 // normalize reads one text value as type t on platform. A value that
 // cannot be read as its type is kept as text, so nothing a device said
 // is lost; an empty one is nil.
-func normalize(t Type, platform, s string, ifs *interfaceNames) any {
+func normalize(t Type, platform, s string, ifs *interfaceNames, bx *templates.Boxer) any {
 	s = strings.TrimSpace(s)
 	if t != TypeString && empty(s) {
 		return nil
@@ -85,20 +87,20 @@ func normalize(t Type, platform, s string, ifs *interfaceNames) any {
 		}
 	case TypeMAC:
 		if m, ok := MAC(s); ok {
-			return m
+			return boxed(bx, m)
 		}
 	case TypeIP:
 		if a, ok := IP(s); ok {
-			return a
+			return boxed(bx, a)
 		}
 	case TypePrefix:
 		if p, ok := Prefix(s, ""); ok {
-			return p
+			return boxed(bx, p)
 		}
 	case TypeInterface:
-		return ifs.long(platform, s)
+		return boxed(bx, ifs.long(platform, s))
 	case TypeStatus:
-		return Status(s)
+		return boxed(bx, Status(s))
 	case TypeVLAN:
 		return vlan(s)
 	case TypeSpeed:
@@ -109,9 +111,18 @@ func normalize(t Type, platform, s string, ifs *interfaceNames) any {
 			return nil
 		}
 	case TypeDuplex:
-		return duplex(s)
+		return boxed(bx, duplex(s))
 	}
-	return s
+	return boxed(bx, s)
+}
+
+// boxed is s as a cell: from bx's slab when there is one (a shaper's
+// worker, which boxes a value for every row), else by the language.
+func boxed(bx *templates.Boxer, s string) any {
+	if bx == nil {
+		return s
+	}
+	return bx.Box(s)
 }
 
 // MAC reads a MAC address in any of the usual notations (aabb.ccdd.eeff,
@@ -121,16 +132,16 @@ func MAC(s string) (string, bool) {
 	if len(s) == 17 && s[2] == ':' && s == strings.ToLower(s) && strings.Count(s, ":") == 5 {
 		return s, true
 	}
-	// The form is written straight into its place: aa:bb:cc:dd:ee:ff has
-	// a digit at every position but each third.
+	// The digits are written straight into their places; the colons
+	// after.
 	var out [17]byte
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
-		case c >= 'A' && c <= 'F':
-			c += 'a' - 'A'
+		switch lc := c | 0x20; {
+		case c >= '0' && c <= '9':
+		case lc >= 'a' && lc <= 'f':
+			c = lc
 		case c == '.' || c == ':' || c == '-':
 			continue
 		default:
@@ -139,16 +150,13 @@ func MAC(s string) (string, bool) {
 		if n == 12 {
 			return "", false
 		}
-		at := n + n/2
-		if n > 0 && n%2 == 0 {
-			out[at-1] = ':'
-		}
-		out[at] = c
+		out[n+n>>1] = c
 		n++
 	}
 	if n != 12 {
 		return "", false
 	}
+	out[2], out[5], out[8], out[11], out[14] = ':', ':', ':', ':', ':'
 	return string(out[:]), true
 }
 

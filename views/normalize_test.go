@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"vc/templates"
 )
 
 func TestMAC(t *testing.T) {
@@ -108,9 +110,14 @@ func TestNormalizeTypes(t *testing.T) {
 		{TypeInt, "cisco_ios", "1,500", 1500},
 		{TypeMAC, "cisco_ios", "0011.2233.4455", "00:11:22:33:44:55"},
 	}
+	var bx templates.Boxer
 	for _, c := range cases {
-		if got := normalize(c.t, c.platform, c.in, ifs); got != c.want {
+		// Boxed by the language or from a slab, a value is the same.
+		if got := normalize(c.t, c.platform, c.in, ifs, nil); got != c.want {
 			t.Errorf("%s on %s: %q gave %#v, want %#v", c.t, c.platform, c.in, got, c.want)
+		}
+		if got := normalize(c.t, c.platform, c.in, ifs, &bx); got != c.want {
+			t.Errorf("%s on %s, slab-boxed: %q gave %#v, want %#v", c.t, c.platform, c.in, got, c.want)
 		}
 	}
 	for _, c := range []struct{ addr, mask, want string }{

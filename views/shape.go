@@ -1,6 +1,10 @@
 package views
 
-import "slices"
+import (
+	"slices"
+
+	"vc/templates"
+)
 
 // Shaper lays out a view's rows while a run parses its outputs, on the
 // run's parse workers (run.Deps.Shaper), rather than from the parsed
@@ -65,6 +69,9 @@ func Shaped(view string) string { return "view " + view }
 type shapeWorker struct {
 	s     *Shaper
 	plans map[planKey]*workerPlan
+	// box boxes the values the worker makes, a slab at a time: an ARP
+	// view makes two for every row (its address and MAC).
+	box templates.Boxer
 }
 
 type planKey struct{ platform, command string }
@@ -115,7 +122,7 @@ func (w *shapeWorker) shape(device, platform, command string, fields []string, r
 		block = block[width:]
 		cells[0] = name
 		for fi := range s.v.Fields {
-			cells[fi+1] = sp.value(fi, d, rec, get, s.ifs)
+			cells[fi+1] = sp.value(fi, d, rec, get, s.ifs, &w.box)
 		}
 		if len(s.defaults) > 0 {
 			if defaults == nil {
