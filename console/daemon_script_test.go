@@ -20,7 +20,7 @@ import (
 
 // daemonScriptCommands let scripts follow a background vc daemon:
 //
-//	waitruns ORIGIN STATUS N  wait (up to 30 s) until N runs of ORIGIN with STATUS (or "any") have ended
+//	waitruns ORIGIN STATUS N|+N [JOB]  wait (up to 30 s) until N runs of ORIGIN with STATUS (or "any") have ended, of JOB if given; +N: N more than have ended now
 //	waitdaemon                wait (up to 20 s) until a daemon beats for the store in $VC_HOME
 //	sigdaemon TERM|HUP|INT    send the signal to the daemon whose pid daemon.lock holds
 //	ageschedule ID DURATION   make schedule ID as if created DURATION ago and never fired (time passing with no daemon)
@@ -32,22 +32,33 @@ func daemonScriptCommands() map[string]func(ts *testscript.TestScript, neg bool,
 	}
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"waitruns": func(ts *testscript.TestScript, neg bool, args []string) {
-			if len(args) != 3 {
-				ts.Fatalf("usage: waitruns ORIGIN STATUS|any N")
+			if len(args) != 3 && len(args) != 4 {
+				ts.Fatalf("usage: waitruns ORIGIN STATUS|any N|+N [JOB]")
 			}
-			want, err := strconv.Atoi(args[2])
-			ts.Check(err)
 			st := open(ts)
-			deadline := time.Now().Add(30 * time.Second)
-			for {
+			ended := func() int {
 				runs, err := history.List(context.Background(), st, history.Filter{})
 				ts.Check(err)
 				n := 0
 				for _, r := range runs {
-					if r.Spec.Origin == args[0] && !r.End.IsZero() && (args[1] == "any" || string(r.Status) == args[1]) {
+					if r.Spec.Origin == args[0] && !r.End.IsZero() && (args[1] == "any" || string(r.Status) == args[1]) &&
+						(len(args) == 3 || r.Spec.Job == args[3]) {
 						n++
 					}
 				}
+				return n
+			}
+			// +N counts from now: a run that has to see a change made
+			// just before (a slow process may have let runs pass since
+			// the script last looked).
+			want, err := strconv.Atoi(strings.TrimPrefix(args[2], "+"))
+			ts.Check(err)
+			if strings.HasPrefix(args[2], "+") {
+				want += ended()
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				n := ended()
 				if n >= want {
 					return
 				}

@@ -85,8 +85,6 @@ type Recorder struct {
 	store *store.Store
 	keep  Keeper
 	owner Owner
-	// spent is the time recording the run in hand took so far.
-	spent time.Duration
 }
 
 // NewRecorder records into st, keeping outputs with keep (nil: none).
@@ -103,7 +101,7 @@ func (rec *Recorder) header(r *run.Run) *header {
 	c := r.Counts()
 	return &header{ID: r.ID, Spec: spec, User: r.User, Start: r.Start, End: r.End, Status: r.Status,
 		Total: len(r.Devices), OK: c.OK, Failed: c.Failed, Pending: c.Pending, Unchecked: r.Unchecked,
-		Warnings: r.Warnings, Owner: rec.owner, Recording: rec.spent}
+		Warnings: r.Warnings, Owner: rec.owner, Recording: r.Recording}
 }
 
 func (rec *Recorder) write(t *store.Tx, r *run.Run) error {
@@ -132,8 +130,10 @@ func (rec *Recorder) write(t *store.Tx, r *run.Run) error {
 // Begin gives the run its id and records it as running.
 func (rec *Recorder) Begin(ctx context.Context, r *run.Run) error {
 	start := time.Now()
-	rec.spent = 0
-	defer func() { rec.spent += time.Since(start) }()
+	// The time recording takes is kept on the run, not the recorder: a
+	// batch records several runs at once through one recorder.
+	r.Recording = 0
+	defer func() { r.Recording += time.Since(start) }()
 	return rec.store.Update(ctx, func(t *store.Tx) error {
 		id, err := t.Bucket(store.BucketRuns).NextSequence()
 		if err != nil {
@@ -153,7 +153,7 @@ func (rec *Recorder) Checkpoint(ctx context.Context, r *run.Run, _ []*run.Device
 		return nil
 	}
 	start := time.Now()
-	defer func() { rec.spent += time.Since(start) }()
+	defer func() { r.Recording += time.Since(start) }()
 	return rec.store.Update(ctx, func(t *store.Tx) error { return rec.write(t, r) })
 }
 
@@ -178,7 +178,7 @@ func (rec *Recorder) End(ctx context.Context, r *run.Run) error {
 		}
 		// The time to this commit is what the header can tell: the plain
 		// files come after.
-		rec.spent += time.Since(start)
+		r.Recording += time.Since(start)
 		return rec.write(t, r)
 	})
 	if err != nil {
