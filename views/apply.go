@@ -152,7 +152,7 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 				block = block[width:]
 				cells[0] = name
 				for fi := range v.Fields {
-					cells[fi+1] = sp.value(fi, d, row, get, ifs, nil)
+					cells[fi+1] = sp.value(fi, &d, row, get, ifs, nil)
 				}
 				rows = append(rows, cells)
 				sectionRows++
@@ -170,7 +170,7 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 			}
 			dr.taken[si] = true
 			for fi := range v.Fields {
-				val := sp.value(fi, d, row, get, ifs, nil)
+				val := sp.value(fi, &d, row, get, ifs, nil)
 				if val == nil {
 					continue
 				}
@@ -203,7 +203,8 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 			if !ok {
 				vals = make([]any, len(v.Fields))
 				for _, fi := range defaults {
-					vals[fi] = v.Fields[fi].Default.eval(v.Fields[fi], byName[name], none, ifs)
+					d := byName[name]
+					vals[fi] = v.Fields[fi].Default.eval(&v.Fields[fi], &d, none, ifs)
 				}
 				perDev[name] = vals
 			}
@@ -361,13 +362,13 @@ func newSourcePlan(v *View, pl *Platform, command string, col map[string]int) *s
 // value fills view field fi from a row.
 //
 // bx, when set, boxes the values it makes (see boxed).
-func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, ifs *interfaceNames, bx *templates.Boxer) any {
+func (sp *sourcePlan) value(fi int, d *Device, row []any, get func(string) any, ifs *interfaceNames, bx *templates.Boxer) any {
 	fp := &sp.fields[fi]
 	if fp.m == nil {
 		return nil
 	}
 	if !fp.plain {
-		return fp.m.eval(sp.view.Fields[fi], d, get, ifs)
+		return fp.m.eval(&sp.view.Fields[fi], d, get, ifs)
 	}
 	s := ""
 	for _, i := range fp.cols {
@@ -380,7 +381,7 @@ func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, i
 		}
 	}
 	if fp.memo == nil {
-		return fp.m.evalText(sp.view.Fields[fi], d, s, nil, ifs, bx)
+		return fp.m.evalText(&sp.view.Fields[fi], d, s, nil, ifs, bx)
 	}
 	e := fp.memo.entry(s)
 	if fp.looks < memoTrial {
@@ -392,7 +393,7 @@ func (sp *sourcePlan) value(fi int, d Device, row []any, get func(string) any, i
 		}
 		return e.val
 	}
-	val := fp.m.evalText(sp.view.Fields[fi], d, s, nil, ifs, bx)
+	val := fp.m.evalText(&sp.view.Fields[fi], d, s, nil, ifs, bx)
 	e.text, e.val, e.set = s, val, true
 	if fp.looks == memoTrial && fp.hits*memoWorth < memoTrial {
 		fp.memo = nil
@@ -484,7 +485,7 @@ func blank(s string) bool {
 }
 
 // deviceFact is one of the inventory facts a mapping may name.
-func deviceFact(d Device, name string) string {
+func deviceFact(d *Device, name string) string {
 	switch name {
 	case "$device":
 		return d.Name
@@ -501,7 +502,7 @@ func deviceFact(d Device, name string) string {
 }
 
 // eval fills one field from a record.
-func (m *Mapping) eval(f Field, d Device, get func(string) any, ifs *interfaceNames) any {
+func (m *Mapping) eval(f *Field, d *Device, get func(string) any, ifs *interfaceNames) any {
 	if m.Since != nil {
 		from, okf := parseStamp(joinFields(m.Since, get))
 		to, okt := parseStamp(joinFields(m.At, get))
@@ -532,7 +533,7 @@ func (m *Mapping) eval(f Field, d Device, get func(string) any, ifs *interfaceNa
 // evalText fills one field from the text its From gave (or "" for none);
 // get is asked only for a Mask or an Admin field, and may be nil for a
 // mapping without them.
-func (m *Mapping) evalText(f Field, d Device, s string, get func(string) any, ifs *interfaceNames, bx *templates.Boxer) any {
+func (m *Mapping) evalText(f *Field, d *Device, s string, get func(string) any, ifs *interfaceNames, bx *templates.Boxer) any {
 	if s == "" {
 		s = m.Value
 	}

@@ -164,7 +164,7 @@ func MAC(s string) (string, bool) {
 func IP(s string) (string, bool) {
 	// An IPv4 address as devices print it is already in its one form
 	// (netip refuses leading zeros): keep the text.
-	if !strings.ContainsAny(s, "/:") {
+	if strings.IndexByte(s, '/') < 0 && strings.IndexByte(s, ':') < 0 {
 		if a, err := netip.ParseAddr(s); err == nil && a.Is4() {
 			return s, true
 		}

@@ -122,14 +122,14 @@ func (w *shapeWorker) shape(device, platform, command string, fields []string, r
 		block = block[width:]
 		cells[0] = name
 		for fi := range s.v.Fields {
-			cells[fi+1] = sp.value(fi, d, rec, get, s.ifs, &w.box)
+			cells[fi+1] = sp.value(fi, &d, rec, get, s.ifs, &w.box)
 		}
 		if len(s.defaults) > 0 {
 			if defaults == nil {
 				defaults = make([]any, len(s.v.Fields))
 				none := func(string) any { return nil }
 				for _, fi := range s.defaults {
-					defaults[fi] = s.v.Fields[fi].Default.eval(s.v.Fields[fi], d, none, s.ifs)
+					defaults[fi] = s.v.Fields[fi].Default.eval(&s.v.Fields[fi], &d, none, s.ifs)
 				}
 			}
 			for _, fi := range s.defaults {
