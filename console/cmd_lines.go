@@ -75,9 +75,7 @@ func lineCommands() []*Command {
 // typedLines lists the newest n lines typed (all with n == 0) that hold
 // text.
 func (e *Env) typedLines(n int, text string) *records.Set {
-	if len(e.history.entries) == 0 {
-		e.history.load(e, 10000)
-	}
+	e.history.load(e, 10000)
 	set := &records.Set{Columns: []string{"n", "line"}, Empty: "no lines"}
 	lines := e.history.entries
 	for i, l := range lines {
@@ -91,17 +89,22 @@ func (e *Env) typedLines(n int, text string) *records.Set {
 	return set
 }
 
-// recordLine appends a command that ran to the recording, if one is on
-// and the line can hold no secret.
-func (e *Env) recordLine(ctx context.Context, line string) {
-	if e.recording == nil || strings.TrimSpace(line) == "" {
+// recordLine appends a command about to run to the recording, if one is
+// on and the line can hold no secret: v is what the history's filter said
+// of it. A line that waits for the vault to be checked is recorded when
+// it is (lineHistory.flush).
+func (e *Env) recordLine(line string, v historyVerdict) {
+	if e.recording == nil || strings.TrimSpace(line) == "" || strings.Fields(line)[0] == "record" {
 		return
 	}
-	first := strings.Fields(line)[0]
-	if first == "record" || e.historyCheck(ctx, line) != historySave {
-		return
+	switch v {
+	case historySave:
+		fmt.Fprintln(e.recording, line)
+	case historyPending:
+		if n := len(e.history.pending); n > 0 && e.history.pending[n-1].text == line {
+			e.history.pending[n-1].record = true
+		}
 	}
-	fmt.Fprintln(e.recording, line)
 }
 
 // runRC runs $VC_HOME/vcrc when the console starts, as a shell reads its

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -46,7 +47,8 @@ func (e *Env) promptREPL(ctx context.Context, tty *os.File) int {
 			return e.prompt()
 		}),
 		prompt.WithCompleter(e.complete),
-		prompt.WithHistory(e.history.entries),
+		// A copy: go-prompt appends to its own.
+		prompt.WithHistory(slices.Clone(e.history.entries)),
 		prompt.WithHistorySize(10000),
 		prompt.WithExitChecker(func(string, bool) bool { return s.quit }),
 		prompt.WithExecuteOnEnterCallback(func(p *prompt.Prompt, indent int) (int, bool) {
@@ -120,9 +122,8 @@ func (s *promptSession) execute(p *prompt.Prompt, input string) {
 			p.Buffer().InsertTextMoveCursor(strings.TrimRight(strings.TrimSuffix(strings.TrimRight(line, " "), "?"), " ")+" ", p.UserInputColumns(), p.TerminalRows(), false)
 			continue
 		}
-		e.history.add(s.ctx, e, line)
+		e.recordLine(line, e.history.add(s.ctx, e, line))
 		s.run(line)
-		e.recordLine(s.ctx, line)
 		if s.quit {
 			return
 		}

@@ -52,13 +52,12 @@ func (e *Env) repl(ctx context.Context) int {
 			return status
 		}
 		line = strings.TrimRight(line, "\r\n")
-		e.history.add(ctx, e, line)
+		e.recordLine(line, e.history.add(ctx, e, line))
 		cctx, cancel := context.WithCancel(ctx)
 		mu.Lock()
 		cancelRunning = cancel
 		mu.Unlock()
 		err = e.runLine(cctx, line)
-		e.recordLine(ctx, line)
 		mu.Lock()
 		cancelRunning = nil
 		mu.Unlock()
