@@ -196,22 +196,28 @@ func (d *decoder) str() string {
 	return d.table[i]
 }
 
-// devicesRoster reads which roster a devices record names.
+// devicesRoster reads which roster a devices record names; nil for a
+// record of format 1, which holds its names itself.
 func devicesRoster(compressed []byte) ([]byte, error) {
 	_, rk, err := openDevices(compressed)
 	return rk, err
 }
 
 // openDevices checks a devices record's format and splits off the key of
-// the roster it names; the decoder is left at what follows.
+// the roster it names (none in format 1, before rosters); the decoder is
+// left at what follows.
 func openDevices(compressed []byte) (*decoder, []byte, error) {
 	raw, err := decompress(compressed)
 	if err != nil {
 		return nil, nil, err
 	}
 	d := &decoder{b: raw}
-	if v := d.uint(); v != codecVersion {
-		return nil, nil, fmt.Errorf("%w: format %d, this vc reads %d", errCorrupt, v, codecVersion)
+	switch v := d.uint(); v {
+	case 1:
+		return d, nil, d.err
+	case codecVersion:
+	default:
+		return nil, nil, fmt.Errorf("%w: format %d, this vc reads 1 to %d", errCorrupt, v, codecVersion)
 	}
 	n := d.uint()
 	if d.err != nil || n > uint64(len(d.b)) {
@@ -223,19 +229,22 @@ func openDevices(compressed []byte) (*decoder, []byte, error) {
 }
 
 // decodeDevices reads a devices record; rosterOf finds the roster it
-// names.
+// names. A record of format 1 has each device's name and platform in
+// place.
 func decodeDevices(compressed []byte, rosterOf func(key []byte) []byte) ([]*run.Device, error) {
 	d, rk, err := openDevices(compressed)
 	if err != nil {
 		return nil, err
 	}
-	rb := rosterOf(rk)
-	if rb == nil {
-		return nil, fmt.Errorf("%w: its device list is missing", errCorrupt)
-	}
-	names, platforms, err := decodeRoster(rb)
-	if err != nil {
-		return nil, err
+	var names, platforms []string
+	if rk != nil {
+		rb := rosterOf(rk)
+		if rb == nil {
+			return nil, fmt.Errorf("%w: its device list is missing", errCorrupt)
+		}
+		if names, platforms, err = decodeRoster(rb); err != nil {
+			return nil, err
+		}
 	}
 	n := d.uint()
 	if n > uint64(len(d.b)) {
@@ -251,12 +260,17 @@ func decodeDevices(compressed []byte, rosterOf func(key []byte) []byte) ([]*run.
 		d.b = d.b[l:]
 	}
 	count := d.uint()
-	if count > uint64(len(d.b)) || count != uint64(len(names)) {
+	if count > uint64(len(d.b)) || (rk != nil && count != uint64(len(names))) {
 		return nil, errCorrupt
 	}
 	devs := make([]*run.Device, 0, count)
 	for i := range count {
-		dev := &run.Device{Name: names[i], Platform: platforms[i]}
+		dev := &run.Device{}
+		if rk != nil {
+			dev.Name, dev.Platform = names[i], platforms[i]
+		} else {
+			dev.Name, dev.Platform = d.str(), d.str()
+		}
 		flags := d.uint()
 		dev.Done, dev.Reused = flags&devDone != 0, flags&devReused != 0
 		dev.Kind, dev.Reason = d.str(), d.str()

@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -72,6 +73,36 @@ func TestCodecRoundTrip(t *testing.T) {
 		t.Error("a cut record decoded")
 	}
 	t.Logf("roster: %d bytes", len(rb))
+}
+
+// TestCodecFormat1 reads a devices record as vc wrote it before rosters
+// (format 1, each device's name and platform in place): runs recorded
+// then stay readable.
+func TestCodecFormat1(t *testing.T) {
+	// encodeDevices(sampleRun(12).Devices) of format 1.
+	const v1 = "TI9NasMwEEZHkjOO7fS/pauCLpBSyK6XMRNHTtRYkbEUmkP1JD1VEUT1rPyY5/eBxEtzDrQeDPVroqqzofOt9aGM1hl/jjpev9RHM+nNR9C782RPe9155+i0UwNt54ktQRMO/lvbUdM0vv3vtena2rGlaXyP5hL74Op0093gu+NrNG4cKBp90YM9Gb351Fvv3bzc0cw7xoZxz3jP+MDYMv5ifGQ80AqEkgoKWAiBKApZAi5/yx+JsgJEgBoaoRAlMyqbVWpUIUt5bYpsboRCLFizyOY2NQtmMJu71CBbK7O5T03JmmU2D6lZMlNl85iaiq3V2TylF9cFPKc/GtauKkAEqOEvAAD//w=="
+	b, err := base64.StdEncoding.DecodeString(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rk, err := devicesRoster(b); err != nil || rk != nil {
+		t.Fatalf("roster of a format 1 record: %q, %v", rk, err)
+	}
+	got, err := decodeDevices(b, func([]byte) []byte { t.Fatal("format 1 has no roster to find"); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sampleRun(12)
+	if len(got) != len(r.Devices) {
+		t.Fatalf("%d devices, want %d", len(got), len(r.Devices))
+	}
+	for i := range r.Devices {
+		want := *r.Devices[i]
+		want.Attempts = nil
+		if !reflect.DeepEqual(got[i], &want) {
+			t.Fatalf("device %d:\n got %+v\nwant %+v", i, got[i], &want)
+		}
+	}
 }
 
 func TestRecordAndRecover(t *testing.T) {
