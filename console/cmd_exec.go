@@ -131,12 +131,9 @@ func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 			return nil, err
 		}
 	}
-	devs, err := e.Selected(ctx)
+	devs, err := e.selectedToRun(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if len(devs) == 0 {
-		return nil, errors.New("no devices selected; choose some with select EXPR (see: help select)")
 	}
 	for _, d := range devs {
 		spec.Devices = append(spec.Devices, d.Name)

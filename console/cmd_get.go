@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,12 +96,9 @@ func runGet(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if err := runSpecFlags(c, &spec); err != nil {
 		return nil, err
 	}
-	sel, err := e.Selected(ctx)
+	sel, err := e.selectedToRun(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if len(sel) == 0 {
-		return nil, errors.New("no devices selected; choose some with select EXPR (see: help select)")
 	}
 	has, lacking := v.Split(viewDevices(sel))
 	e.sayLacking(name, lacking)

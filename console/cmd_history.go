@@ -206,23 +206,21 @@ func runHistoryShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) 
 		Rows: [][]any{{int(r.ID), string(r.Status), r.Spec.Origin, r.Spec.Job, orNil(int(r.Spec.Batch)), r.Spec.Note, strings.Join(r.Spec.Commands, "; "), r.Spec.Selection, r.User, r.Start, r.End,
 			len(r.Devices), c2.OK, c2.Failed, c2.Pending, r.Unchecked, strings.Join(r.Spec.Stages, " |> "), r.Warnings, rec}}}
 	if c.Bool("json") {
-		var devs []map[string]any
-		for _, row := range devices.Rows {
-			m := map[string]any{}
-			for i, col := range devices.Columns {
-				m[col] = row[i]
-			}
-			devs = append(devs, m)
-		}
-		head.Columns = append(head.Columns, "devices_results")
-		head.Rows[0] = append(head.Rows[0], devs)
-		head.Format = "json"
-		return head, nil
+		return nestedJSON(head, "devices_results", devices), nil
 	}
 	if err := e.print(head); err != nil {
 		return nil, err
 	}
 	return devices, nil
+}
+
+// nestedJSON is head, a one-record set, as JSON with the records of set
+// as one more field, name.
+func nestedJSON(head *records.Set, name string, set *records.Set) *records.Set {
+	head.Columns = append(head.Columns, name)
+	head.Rows[0] = append(head.Rows[0], set.Maps())
+	head.Format = "json"
+	return head
 }
 
 // retrySource is the run a retry works from: one named by id, else the

@@ -486,22 +486,34 @@ func runImport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 
 // planResult lists what an import would do, one line per change.
 func planResult(p *inventory.Plan) *records.Set {
+	res := changesSet(p.NewRefs, p.Create)
+	for _, u := range p.Update {
+		res.Rows = append(res.Rows, []any{"update device", u.Device, strings.Join(fieldChanges(u.Fields), "; ")})
+	}
+	return res
+}
+
+// changesSet starts the table of what an import or a sync changes: the
+// references it creates ("site usa"), then the devices.
+func changesSet(newRefs []string, create []*store.Device) *records.Set {
 	res := &records.Set{Columns: []string{"action", "name", "changes"}}
-	for _, r := range p.NewRefs {
+	for _, r := range newRefs {
 		kind, name, _ := strings.Cut(r, " ")
 		res.Rows = append(res.Rows, []any{"create " + kind, name, ""})
 	}
-	for _, d := range p.Create {
+	for _, d := range create {
 		res.Rows = append(res.Rows, []any{"create device", d.Name, d.Address})
 	}
-	for _, u := range p.Update {
-		var parts []string
-		for _, f := range u.Fields {
-			parts = append(parts, fmt.Sprintf("%s: %s -> %s", f.Field, store.Quote(f.Old), store.Quote(f.New)))
-		}
-		res.Rows = append(res.Rows, []any{"update device", u.Device, strings.Join(parts, "; ")})
-	}
 	return res
+}
+
+// fieldChanges says each change as "field: old -> new".
+func fieldChanges(fields []inventory.FieldChange) []string {
+	parts := make([]string, 0, len(fields))
+	for _, f := range fields {
+		parts = append(parts, fmt.Sprintf("%s: %s -> %s", f.Field, store.Quote(f.Old), store.Quote(f.New)))
+	}
+	return parts
 }
 
 func runExport(ctx context.Context, e *Env, c *Call) (*records.Set, error) {

@@ -506,25 +506,10 @@ func runJobShow(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		if !r.End.IsZero() {
 			d = r.End.Sub(r.Start).Round(time.Millisecond)
 		}
-		var batch any
-		if r.Spec.Batch != 0 {
-			batch = int(r.Spec.Batch)
-		}
-		set.Rows = append(set.Rows, []any{int(r.ID), r.Start, string(r.Status), r.Spec.Origin, batch, r.Total, r.OK, r.Failed, d, r.Spec.Note})
+		set.Rows = append(set.Rows, []any{int(r.ID), r.Start, string(r.Status), r.Spec.Origin, orNil(int(r.Spec.Batch)), r.Total, r.OK, r.Failed, d, r.Spec.Note})
 	}
 	if c.Bool("json") {
-		head.Columns = append(head.Columns, "runs")
-		var rs []map[string]any
-		for _, row := range set.Rows {
-			m := map[string]any{}
-			for i, col := range set.Columns {
-				m[col] = row[i]
-			}
-			rs = append(rs, m)
-		}
-		head.Rows[0] = append(head.Rows[0], rs)
-		head.Format = "json"
-		return head, nil
+		return nestedJSON(head, "runs", set), nil
 	}
 	if err := e.print(head); err != nil {
 		return nil, err

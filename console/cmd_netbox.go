@@ -299,19 +299,10 @@ func removals(rs []netbox.Removal) string {
 
 // syncResult is the plan as records, in the shape of an import's.
 func syncResult(p *netbox.Plan) *records.Set {
-	set := &records.Set{Columns: []string{"action", "name", "changes"}, Empty: "nothing to change"}
-	for _, r := range p.NewRefs {
-		kind, name, _ := strings.Cut(r, " ")
-		set.Rows = append(set.Rows, []any{"create " + kind, name, ""})
-	}
-	for _, d := range p.Create {
-		set.Rows = append(set.Rows, []any{"create device", d.Name, d.Address})
-	}
+	set := changesSet(p.NewRefs, p.Create)
+	set.Empty = "nothing to change"
 	for _, u := range p.Update {
-		var parts []string
-		for _, f := range u.Fields {
-			parts = append(parts, fmt.Sprintf("%s: %s -> %s", f.Field, store.Quote(f.Old), store.Quote(f.New)))
-		}
+		parts := fieldChanges(u.Fields)
 		action := "update device"
 		if u.Rename != "" {
 			action = "rename device"

@@ -1,24 +1,24 @@
 package console
 
 import (
-	"os"
-	"strconv"
-	"time"
-	"vc/records"
-
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
-	"vc/engine"
-	"vc/templates"
+	"time"
 
+	"vc/engine"
 	"vc/history"
+	"vc/records"
 	"vc/render"
 	"vc/run"
 	"vc/secrets"
 	"vc/store"
+	"vc/templates"
 )
 
 // Env is a session: what one REPL, one -c string or one script shares from
@@ -246,4 +246,14 @@ func (e *Env) Selected(ctx context.Context) ([]*store.Device, error) {
 		e.warnf("no longer in the inventory, dropped from the selection: %s", strings.Join(gone, ", "))
 	}
 	return out, nil
+}
+
+// selectedToRun is the selection for a command that runs on it: Selected,
+// and an error when it is empty.
+func (e *Env) selectedToRun(ctx context.Context) ([]*store.Device, error) {
+	devs, err := e.Selected(ctx)
+	if err == nil && len(devs) == 0 {
+		err = errors.New("no devices selected; choose some with select EXPR (see: help select)")
+	}
+	return devs, err
 }

@@ -121,6 +121,22 @@ func (s *Set) ColumnIndexes(names []string) ([]int, error) {
 	return idx, nil
 }
 
+// Maps returns each row as a map from column to value, as JSON shows a
+// record.
+func (s *Set) Maps() []map[string]any {
+	out := make([]map[string]any, 0, len(s.Rows))
+	for _, row := range s.Rows {
+		m := make(map[string]any, len(s.Columns))
+		for i, col := range s.Columns {
+			if i < len(row) {
+				m[col] = row[i]
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
 // DeviceOutputs are the outputs raw and fold print: the rows themselves
 // when the set is outputs (exec --raw, or nothing parsed them), else the
 // outputs a parsed set came from. A set with neither has none, which is
