@@ -205,6 +205,30 @@ func TestReloadsChangedSchedules(t *testing.T) {
 	<-done
 }
 
+// TestRemovedLastSchedule: with its last schedule removed, the daemon
+// fires nothing more (an empty list is a list, not one still to read).
+func TestRemovedLastSchedule(t *testing.T) {
+	st := newStore(t)
+	jobs := &fakeJobs{st: st}
+	sc := addSchedule(t, st, "only", "@every 1s", time.Time{})
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- Serve(context.Background(), Options{Store: st, Jobs: jobs}, stop, nil) }()
+	waitFor(t, "the schedule's first run", func() bool { return jobs.count() >= 1 })
+	if err := st.Update(context.Background(), func(tx *store.Tx) error { return Remove(tx, sc.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	// The daemon looks again within reloadEvery; a run may have started.
+	time.Sleep(reloadEvery + time.Second)
+	n := jobs.count()
+	time.Sleep(3 * time.Second)
+	if got := jobs.count(); got != n {
+		t.Errorf("%d runs after the last schedule was removed", got-n)
+	}
+	close(stop)
+	<-done
+}
+
 func TestOneDaemonPerStore(t *testing.T) {
 	dir := t.TempDir()
 	release, err := Lock(dir)

@@ -27,8 +27,12 @@ func Lock(home string) (release func(), err error) {
 		return nil, fmt.Errorf("daemon lock: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		b, _ := os.ReadFile(path)
 		f.Close()
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			// Not another daemon: a file system without locks (ENOLCK).
+			return nil, fmt.Errorf("daemon lock: %s: %w", path, err)
+		}
+		b, _ := os.ReadFile(path)
 		if pid, perr := strconv.Atoi(strings.TrimSpace(string(b))); perr == nil {
 			return nil, fmt.Errorf("%w: pid %d holds %s", ErrRunning, pid, path)
 		}

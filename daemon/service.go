@@ -60,7 +60,10 @@ type service struct {
 	wg      sync.WaitGroup
 	drain   chan struct{}
 	version uint64
-	scheds  []*Schedule
+	// loaded says scheds were read at version; none left is an empty
+	// list, not one still to read.
+	loaded bool
+	scheds []*Schedule
 	// ended tells the loop a job ended, so the status says so at once
 	// rather than at the next beat.
 	ended chan struct{}
@@ -140,24 +143,26 @@ func Serve(ctx context.Context, o Options, stop, reload <-chan struct{}) error {
 func (s *service) load(ctx context.Context, force bool) error {
 	var v uint64
 	var scheds []*Schedule
+	read := false
 	err := s.o.Store.View(ctx, func(t *store.Tx) error {
 		v = Version(t)
-		if !force && v == s.version && s.scheds != nil {
+		if !force && s.loaded && v == s.version {
 			return nil
 		}
 		var err error
 		scheds, err = List(t)
+		read = err == nil
 		return err
 	})
 	if err != nil {
 		s.log.Error("cannot read the schedules", "err", err)
 		return err
 	}
-	if scheds != nil || force {
-		if v != s.version && s.scheds != nil {
+	if read {
+		if s.loaded && v != s.version {
 			s.log.Info("schedules changed", "schedules", len(scheds))
 		}
-		s.version, s.scheds = v, scheds
+		s.version, s.scheds, s.loaded = v, scheds, true
 	}
 	return nil
 }
