@@ -129,6 +129,11 @@ func checkSyncCall(c *Call) error {
 	if c.Has("replace") && !c.Has("save-job") {
 		return usagef("device sync: --replace goes with --save-job SLUG")
 	}
+	// Before the line can be saved as a job, or land in history: a URL
+	// with a password in it never does.
+	if err := netbox.CheckURL(c.String("url", "")); err != nil {
+		return netboxErr(err)
+	}
 	if _, err := netbox.ParseFilters(c.Strings("filter")); err != nil {
 		return netboxErr(err)
 	}

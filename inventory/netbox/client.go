@@ -166,6 +166,15 @@ func orDefault[T comparable](v, def T) T {
 
 // parseBase reads NetBox's address. Errors echo it only with the token
 // scrubbed, and never when it holds a user or password.
+// CheckURL says whether raw is a NetBox address vc takes, with the error
+// New would give: a URL holding a user or password is refused without
+// being repeated. A sync saved as a job is checked with it before it is
+// stored.
+func CheckURL(raw string) error {
+	_, err := parseBase(raw, Token{})
+	return err
+}
+
 func parseBase(raw string, tok Token) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
