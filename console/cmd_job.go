@@ -402,7 +402,7 @@ func runJobCreate(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 // createSyncJob creates a job that syncs the inventory.
 func (e *Env) createSyncJob(ctx context.Context, j *jobs.Job, c *Call) error {
 	for _, f := range []string{"command", "select", "template", "stage", "capture-type", "timeout", "connect-timeout",
-		"run-timeout", "workers", "cred", "min-score", "force-save", "scrub"} {
+		"run-timeout", "workers", "cred", "min-score", "force-save", "scrub", "view"} {
 		if c.Has(f) {
 			return usagef("job create --sync: --%s is for jobs that send commands to devices", f)
 		}

@@ -251,6 +251,20 @@ func (e *Env) dryRunJobs(ctx context.Context, chosen []*jobs.Job) (*records.Set,
 			continue
 		}
 		spec := j.Spec()
+		if j.View != "" {
+			// As the run will: the view's commands, and only the devices
+			// whose platform it can ask.
+			var warnings []string
+			if devs, warnings, err = e.prepareJob(ctx, j, &spec, devs); err != nil {
+				return nil, fmt.Errorf("job %s: %w", j.Slug, err)
+			}
+			for _, w := range warnings {
+				e.warnf("job %s: %s", j.Slug, w)
+			}
+			if len(devs) == 0 {
+				continue
+			}
+		}
 		for _, d := range devs {
 			spec.Devices = append(spec.Devices, d.Name)
 		}
@@ -268,7 +282,7 @@ func (e *Env) dryRunJobs(ctx context.Context, chosen []*jobs.Job) (*records.Set,
 		for _, w := range dr.Warnings {
 			e.warnf("job %s: %s", j.Slug, w)
 		}
-		e.saidf("job %s: %q on %d %s", j.Slug, strings.Join(spec.Commands, "; "), dr.Targets, plural("device", dr.Targets))
+		e.saidf("job %s: %q on %d %s", j.Slug, jobWhat(j), dr.Targets, plural("device", dr.Targets))
 		if out == nil {
 			out = &records.Set{Columns: append([]string{"job"}, dr.Records.Columns...)}
 		}

@@ -58,8 +58,18 @@ func runLocate(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	}
 	in := views.Input{Records: res.Records, Devices: asked}
 	var t views.Tables
+	// An output no template read leaves a table short: said once, not
+	// once for every view that looked at it.
+	var unparsed views.Report
+	said := map[[2]string]bool{}
 	for i, v := range vs {
-		set, _ := v.Apply(in)
+		set, rep := v.Apply(in)
+		for _, u := range rep.Unparsed {
+			if k := [2]string{u.Platform, u.Command}; !said[k] {
+				said[k] = true
+				unparsed.Unparsed = append(unparsed.Unparsed, u)
+			}
+		}
 		switch views.LocateViews[i] {
 		case "arp":
 			t.ARP = set
@@ -71,6 +81,7 @@ func runLocate(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 			t.Interfaces = set
 		}
 	}
+	e.sayViewReport("locate", unparsed)
 	l := views.Locate(q, t)
 	e.sayLocated(l)
 	set := l.Set()
