@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"vc/capture"
-	"vc/inventory"
 	"vc/records"
 	"vc/render"
 	"vc/store"
@@ -68,26 +67,18 @@ func captureCommands() []*Command {
 	}
 }
 
-// devicesMatching names the devices an expression selects; nil when the
-// expression is empty (all).
+// devicesMatching names the devices a selection picks (as select reads
+// it: an expression, *, names and ranges); nil when it is empty (all).
 func (e *Env) devicesMatching(ctx context.Context, src string) (map[string]bool, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, nil
 	}
-	f, err := inventory.Compile(src)
+	sel, err := e.resolve(ctx, src)
 	if err != nil {
 		return nil, err
 	}
-	all, err := e.Devices(ctx)
-	if err != nil {
-		return nil, err
-	}
-	picked, err := f.Select(all)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]bool, len(picked))
-	for _, d := range picked {
+	out := make(map[string]bool, len(sel.Devices))
+	for _, d := range sel.Devices {
 		out[d.Name] = true
 	}
 	return out, nil

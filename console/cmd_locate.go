@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"vc/inventory"
 	"vc/records"
 	"vc/run"
 	"vc/store"
@@ -105,16 +104,9 @@ func (e *Env) locateDevices(ctx context.Context, expr string) ([]*store.Device, 
 		}
 		return sel, e.selectionExpr, nil
 	}
-	all, err := e.Devices(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	sel, err := inventory.Resolve(expr, all)
+	sel, err := e.resolve(ctx, expr)
 	if err != nil {
 		return nil, "", fmt.Errorf("--select: %w", err)
-	}
-	if sel.Hint != "" {
-		e.warnf("%s", sel.Hint)
 	}
 	if len(sel.Devices) == 0 {
 		return nil, "", fmt.Errorf("--select %s selects no device", expr)

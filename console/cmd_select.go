@@ -72,19 +72,9 @@ func runSelect(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if src[0] == '+' || src[0] == '-' {
 		mode, src = src[0], strings.TrimSpace(src[1:])
 	}
-	all, err := e.Devices(ctx)
+	sel, err := e.resolve(ctx, src)
 	if err != nil {
 		return nil, err
-	}
-	sel, err := inventory.Resolve(src, all)
-	if err != nil {
-		return nil, err
-	}
-	if n := len(sel.Missing); n > 0 {
-		e.warnf("no %s %s", plural("device", n), joinFew(sel.Missing, 10))
-	}
-	if sel.Hint != "" {
-		e.warnf("%s", sel.Hint)
 	}
 	src = sel.Expr
 	names := make([]string, len(sel.Devices))
@@ -186,4 +176,25 @@ func joinFew(items []string, n int) string {
 		return strings.Join(items, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}
+
+// resolve reads a selection as select does (an expression, *, names and
+// ranges) over the whole inventory, saying the names that are no device
+// and why nothing was picked.
+func (e *Env) resolve(ctx context.Context, src string) (*inventory.Selection, error) {
+	all, err := e.Devices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := inventory.Resolve(src, all)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(sel.Missing); n > 0 {
+		e.warnf("no %s %s", plural("device", n), joinFew(sel.Missing, 10))
+	}
+	if sel.Hint != "" {
+		e.warnf("%s", sel.Hint)
+	}
+	return sel, nil
 }

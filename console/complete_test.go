@@ -160,3 +160,24 @@ func TestSnapshotRefresh(t *testing.T) {
 		t.Errorf("views: %v", got)
 	}
 }
+
+// TestHelpAsked: a line ending in ? asks for help on the command its
+// words name, however many words follow it.
+func TestHelpAsked(t *testing.T) {
+	e, _, _ := testEnv(t, t.TempDir(), nil)
+	for line, want := range map[string]string{
+		"?":                    "help",
+		"exec show version ?":  "help exec",
+		"device sync netbox ?": "help device sync",
+		"job ?":                "help job",
+		"select ven?":          "help select",
+		"nosuch thing ?":       "help nosuch",
+	} {
+		if got, ok := e.helpAsked(line); !ok || got != want {
+			t.Errorf("helpAsked(%q) = %q, %v; want %q", line, got, ok, want)
+		}
+	}
+	if _, ok := e.helpAsked(`echo "what?`); ok {
+		t.Error("a ? inside an open quote asked for help")
+	}
+}

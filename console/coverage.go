@@ -13,7 +13,6 @@ import (
 
 	"vc/capture"
 	"vc/history"
-	"vc/inventory"
 	"vc/jobs"
 	"vc/records"
 	"vc/store"
@@ -242,7 +241,7 @@ func runCoverage(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		return nil, err
 	}
 	if src := strings.TrimSpace(c.Text); src != "" {
-		sel, err := inventory.Resolve(src, devs)
+		sel, err := e.resolve(ctx, src)
 		if err != nil {
 			return nil, err
 		}

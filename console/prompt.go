@@ -116,7 +116,7 @@ func (s *promptSession) execute(p *prompt.Prompt, input string) {
 			// A pasted line runs as if typed: shown after the prompt.
 			fmt.Fprintf(e.Out, "%s%s\n", e.prompt(), line)
 		}
-		if help, ok := helpAsked(line); ok {
+		if help, ok := e.helpAsked(line); ok {
 			s.run(help)
 			// The line waits to be finished.
 			p.Buffer().InsertTextMoveCursor(strings.TrimRight(strings.TrimSuffix(strings.TrimRight(line, " "), "?"), " ")+" ", p.UserInputColumns(), p.TerminalRows(), false)
@@ -133,8 +133,10 @@ func (s *promptSession) execute(p *prompt.Prompt, input string) {
 	// next, and runs each as if typed at the prompt.
 }
 
-// helpAsked reads `CMD ... ?` as a request for help on CMD.
-func helpAsked(line string) (string, bool) {
+// helpAsked reads `CMD ... ?` as a request for help on CMD: the command
+// the words name (exec show version ? is help exec), else their first
+// word (a group, or a name help will say it does not know).
+func (e *Env) helpAsked(line string) (string, bool) {
 	t := strings.TrimRight(line, " ")
 	if !strings.HasSuffix(t, "?") || strings.Count(t, "\"")%2 == 1 {
 		return "", false
@@ -143,8 +145,8 @@ func helpAsked(line string) (string, bool) {
 	if len(words) == 0 {
 		return "help", true
 	}
-	if len(words) > 1 {
-		return "help " + words[0] + " " + words[1], true
+	if cmd, _ := e.lookupWords(words); cmd != nil {
+		return "help " + cmd.Name, true
 	}
 	return "help " + words[0], true
 }

@@ -46,7 +46,13 @@ func (s terminalSource) VaultPassword(ctx context.Context) ([]byte, error) {
 	if s.e.askSecret == nil {
 		return nil, secrets.ErrNoPassword
 	}
-	return s.e.askSecret(ctx, "vault password: ")
+	pw, err := s.e.askSecret(ctx, "vault password: ")
+	if errors.Is(err, errNoSecret) {
+		// Given up at the prompt: the vault stays locked, with the exit
+		// status that says so.
+		return nil, fmt.Errorf("%w: %w", vault.ErrLocked, err)
+	}
+	return pw, err
 }
 
 func (terminalSource) Tries() int { return 3 }
