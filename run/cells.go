@@ -3,6 +3,8 @@ package run
 import (
 	"hash/maphash"
 	"unsafe"
+
+	"vc/templates"
 )
 
 // cellStore keeps the values a parse worker puts into a run's tables,
@@ -11,7 +13,7 @@ import (
 // text (twenty kilobytes for an ARP table) alive for as long as the
 // records are. Here a value's bytes are copied into large chunks that
 // hold no pointers, so the collector never scans them, and its boxed
-// string header into a slab, as templates' boxer does; the interface in a
+// string header into a slab, by templates' boxer; the interface in a
 // cell points at that header.
 //
 // The values that repeat (an interface, an age, a type, a VRF) are
@@ -22,8 +24,8 @@ import (
 // again.
 type cellStore struct {
 	seed   maphash.Seed
-	bytes  []byte   // the chunk values are copied into
-	heads  []string // the chunk of string headers the cells point at
+	bytes  []byte          // the chunk values are copied into
+	box    templates.Boxer // the slab of string headers the cells point at
 	recent [recentCells]recentCell
 }
 
@@ -36,7 +38,6 @@ const (
 	// recentCells is how many values a store remembers: a power of two.
 	recentCells = 4096
 	bytesChunk  = 64 << 10
-	headsChunk  = 1024
 )
 
 // emptyCell is the one box for "", a value many templates give.
@@ -54,12 +55,7 @@ func (c *cellStore) str(s string) any {
 		return e.v
 	}
 	kept := c.copy(s)
-	if len(c.heads) == cap(c.heads) {
-		c.heads = make([]string, 0, headsChunk)
-	}
-	c.heads = append(c.heads, kept)
-	var v any = "" // a string-typed interface, for its type word
-	(*eface)(unsafe.Pointer(&v)).data = unsafe.Pointer(&c.heads[len(c.heads)-1])
+	v := c.box.Box(kept)
 	e.s, e.v = kept, v
 	return v
 }

@@ -214,7 +214,7 @@ func (a *assembler) valid(res *templates.Result) bool {
 // values from cs, and lets the parse's own records go. It is safe to call
 // from several workers at once; shape is the worker's own function of
 // the assembler's shaper, nil when it has none.
-func (a *assembler) build(pr *parsed, cs *cellStore, shape func(device, platform, command string, fields []string, records [][]any) [][]any) {
+func (a *assembler) build(pr *parsed, cs *cellStore, shape ShapeFunc) {
 	res := pr.res
 	if pr.err != nil || res == nil {
 		return
@@ -269,8 +269,8 @@ func (a *assembler) build(pr *parsed, cs *cellStore, shape func(device, platform
 	pr.group = &rowGroup{at: pr.at, cells: cells, n: n, width: width, raw: pr.out}
 }
 
-// add files one parsed output. It says whether the output passed
-// validation.
+// add files one parsed output, laid out by build first (on its worker).
+// It says whether the output passed validation.
 func (a *assembler) add(pr parsed) (valid bool) {
 	o, res := pr.out, pr.res
 	if pr.err != nil {
@@ -301,13 +301,6 @@ func (a *assembler) add(pr parsed) (valid bool) {
 	table := o.Command
 	if a.shaper != nil {
 		table = a.shaper.Shaped()
-	}
-	if pr.group == nil {
-		var shape func(device, platform, command string, fields []string, records [][]any) [][]any
-		if a.shaper != nil {
-			shape = a.shaper.Worker()
-		}
-		a.build(&pr, newCellStore(), shape)
 	}
 	t := a.tables[table]
 	if t == nil {
@@ -393,7 +386,7 @@ func newParsePool(ctx context.Context, p *parser, workers int, shaper Shaper, do
 		pp.workers.Go(func() {
 			cs := newCellStore()
 			var scratch templates.Scratch
-			var shape func(device, platform, command string, fields []string, records [][]any) [][]any
+			var shape ShapeFunc
 			if shaper != nil {
 				shape = shaper.Worker()
 			}

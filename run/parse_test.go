@@ -20,17 +20,23 @@ func TestAssemblerOrdersAndPads(t *testing.T) {
 	res := func(tmpl string, header []string, recs ...[]any) *templates.Result {
 		return &templates.Result{Template: tmpl, Header: header, Records: recs, Score: templates.Score{Value: 1}}
 	}
+	// As a parse worker does: each output laid out, then filed.
+	cs := newCellStore()
+	add := func(pr parsed) bool {
+		a.build(&pr, cs, nil)
+		return a.add(pr)
+	}
 	// Device 1's output arrives before device 0's; device 2 has a
 	// template with another column; device 3 parsed badly.
-	a.add(parsed{at: 2, out: records.Output{Device: "b", Command: "show arp"}, res: res("t1", []string{"ADDRESS"}, []any{"10.0.0.2"})})
-	a.add(parsed{at: 0, out: records.Output{Device: "a", Command: "show arp"}, res: res("t1", []string{"ADDRESS"}, []any{"10.0.0.1"}, []any{"10.0.0.3"})})
-	a.add(parsed{at: 4, out: records.Output{Device: "c", Command: "show arp"}, res: res("t2", []string{"ADDRESS", "VRF"}, []any{"10.0.0.4", "red"})})
+	add(parsed{at: 2, out: records.Output{Device: "b", Command: "show arp"}, res: res("t1", []string{"ADDRESS"}, []any{"10.0.0.2"})})
+	add(parsed{at: 0, out: records.Output{Device: "a", Command: "show arp"}, res: res("t1", []string{"ADDRESS"}, []any{"10.0.0.1"}, []any{"10.0.0.3"})})
+	add(parsed{at: 4, out: records.Output{Device: "c", Command: "show arp"}, res: res("t2", []string{"ADDRESS", "VRF"}, []any{"10.0.0.4", "red"})})
 	low := res("t1", []string{"ADDRESS"}, []any{"x"})
 	low.Score.Value = 0.2
-	if a.add(parsed{at: 6, out: records.Output{Device: "d", Command: "show arp"}, res: low}) {
+	if add(parsed{at: 6, out: records.Output{Device: "d", Command: "show arp"}, res: low}) {
 		t.Error("a parse below the minimum score passed validation")
 	}
-	a.add(parsed{at: 1, out: records.Output{Device: "a", Command: "show clock", Text: "12:00"}, err: templates.ErrNoTemplate})
+	add(parsed{at: 1, out: records.Output{Device: "a", Command: "show clock", Text: "12:00"}, err: templates.ErrNoTemplate})
 	tb := a.finish()
 	if len(tb.parsed) != 1 {
 		t.Fatalf("%d tables", len(tb.parsed))

@@ -40,8 +40,13 @@ type Deps struct {
 type Shaper interface {
 	Columns() []string
 	Shaped() string
-	Worker() func(device, platform, command string, fields []string, records [][]any) [][]any
+	Worker() ShapeFunc
 }
+
+// ShapeFunc lays out one parsed output's records in a shaper's columns:
+// one worker's, as Shaper.Worker gives it. An alias, so that a shaper
+// outside run (views) need not name it.
+type ShapeFunc = func(device, platform, command string, fields []string, records [][]any) [][]any
 
 // plan is a spec resolved for the engine.
 type plan struct {

@@ -7,9 +7,11 @@ import "unsafe"
 // 10,000-record table that is most of the parse's allocations and much of
 // its time in the garbage collector. Instead the headers go into a slab,
 // and each interface points at its header there: the layout Go gives an
-// interface holding a string (a type word and a pointer to the value). The
-// slab is never written again once a header is in it, so the values are as
-// immutable as any other boxed string.
+// interface holding a string (a type word and a pointer to the value). A header
+// is not written again while its box may be in use: a slab lent by a
+// Scratch is reused only by the worker's next parse, after the records
+// it made were copied out (run's cellStore), so the values are as
+// immutable as any other boxed string for as long as anyone holds them.
 type boxer struct {
 	slab []string
 	// grow makes each new slab twice the last, for a Scratch to keep.

@@ -71,15 +71,17 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 			total += len(sec.Rows)
 		}
 	}
+	var shaped [][]any
 	if !v.PerDevice {
-		rows = make([][]any, 0, total)
+		shaped = make([][]any, 0, total)
 	}
 	for _, sec := range sections {
 		if sec.Title == Shaped(v.Name) {
 			// Laid out by a Shaper as the run parsed: in the view's
 			// columns and the devices' order, defaults and requirements
-			// applied.
-			rows = append(rows, sec.Rows...)
+			// applied: kept apart from the rows made here, which are
+			// still to get them.
+			shaped = append(shaped, sec.Rows...)
 			out.Raw = append(out.Raw, sec.Raw...)
 			if len(sec.Rows) > 0 {
 				rowSections++
@@ -230,6 +232,7 @@ func (v *View) Apply(in Input) (*records.Set, Report) {
 			return false
 		})
 	}
+	rows = append(shaped, rows...)
 	// One section's rows are in the run's device order already; several
 	// commands' rows are put back in it.
 	if rowSections > 1 || v.PerDevice {
