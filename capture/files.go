@@ -114,18 +114,27 @@ func WriteFiles(ctx context.Context, home string, s *store.Store, ps []Prepared,
 		load = append(load, f.last)
 	}
 	if len(load) > 0 {
-		texts := make([]string, len(load))
+		// The blobs are copied under the read lock and unpacked after it,
+		// as Search and Changes do: a writer waits on no decompression.
+		packed := make([][]byte, len(load))
 		err := s.View(ctx, func(tx *store.Tx) error {
 			blobs := tx.Bucket(store.BucketBlobs)
 			for j, i := range load {
-				t, err := blobText(blobs, stored[i].Blob)
+				b, err := blobCopy(blobs, stored[i].Blob)
 				if err != nil {
 					return err
 				}
-				texts[j] = t
+				packed[j] = b
 			}
 			return nil
 		})
+		texts := make([]string, len(load))
+		for j, i := range load {
+			if err != nil {
+				break
+			}
+			texts[j], err = unpackBlob(stored[i].Blob, packed[j])
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("capture files: %w", err))
 		} else {

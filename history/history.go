@@ -12,8 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/user"
 	"slices"
 	"time"
 
@@ -407,7 +405,7 @@ func NoteSpan(ctx context.Context, st *store.Store, spec run.Spec, status run.St
 			return err
 		}
 		spec.Devices = nil
-		h := &header{ID: id, Spec: spec, User: userName(), Start: start, End: end, Status: status, Owner: Self()}
+		h := &header{ID: id, Spec: spec, User: run.UserName(), Start: start, End: end, Status: status, Owner: Self()}
 		b, err := json.Marshal(h)
 		if err != nil {
 			return err
@@ -417,9 +415,3 @@ func NoteSpan(ctx context.Context, st *store.Store, spec run.Spec, status run.St
 	return id, err
 }
 
-func userName() string {
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return os.Getenv("USER")
-}

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/user"
 	"slices"
 	"strings"
 	"sync"
@@ -137,7 +135,7 @@ type SyncResult struct {
 // that could not be recorded. A cancelled ctx ends the running jobs as
 // run.Execute does and starts no more.
 func RunBatch(ctx context.Context, d run.Deps, jobs []*Job, o BatchOptions) (*Batch, error) {
-	b := &Batch{User: userName(), Start: time.Now(), Status: StatusRunning, Parallel: max(1, o.Parallel), ForceSave: o.ForceSave}
+	b := &Batch{User: run.UserName(), Start: time.Now(), Status: StatusRunning, Parallel: max(1, o.Parallel), ForceSave: o.ForceSave}
 	for _, j := range jobs {
 		b.Jobs = append(b.Jobs, &JobResult{Slug: j.Slug, Job: j, Status: StatusCancelled})
 	}
@@ -426,12 +424,4 @@ func Runs(ctx context.Context, st *store.Store, slug string, limit int) ([]histo
 		}
 	}
 	return out, nil
-}
-
-// userName is the OS user a batch is recorded under, as its runs are.
-func userName() string {
-	if u, err := user.Current(); err == nil {
-		return u.Username
-	}
-	return os.Getenv("USER")
 }

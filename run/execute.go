@@ -85,7 +85,7 @@ func Execute(ctx context.Context, d Deps, spec Spec, sink Sink, obs Observer) (*
 	if obs == nil {
 		obs = nopObserver{}
 	}
-	r := &Run{Spec: spec, User: userName(), Start: time.Now(), Status: StatusRunning,
+	r := &Run{Spec: spec, User: UserName(), Start: time.Now(), Status: StatusRunning,
 		Unchecked: p.unchecked, Warnings: p.warnings}
 	byName := make(map[string]*Device, len(spec.Devices))
 	for _, name := range spec.Devices {
@@ -443,7 +443,8 @@ func gcPercent(goal, live, roots int64) int {
 }
 
 // userName is the OS user the run is recorded under.
-func userName() string {
+// UserName is who runs vc, as a run (and a batch, a note) records it.
+func UserName() string {
 	if u, err := user.Current(); err == nil {
 		return u.Username
 	}

@@ -75,7 +75,10 @@ func Load(dir string) (*Catalog, error) {
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
-			return nil, fmt.Errorf("views: %w", err)
+			// Unreadable (its mode, a folder by that name): broken like
+			// a bad file, not the end of every view.
+			c.Broken[name] = &FileError{File: f, Err: err}
+			continue
 		}
 		v, err := Parse(name, f, b)
 		if err != nil {
@@ -498,7 +501,9 @@ func (p *parser) mapping(n *yaml.Node, path string) (*Mapping, error) {
 				m.At = lower(list)
 			}
 		case "text":
-			return val.Decode(&m.Text)
+			if err := val.Decode(&m.Text); err != nil {
+				return p.errf(val, kp, "text is true or false")
+			}
 		default:
 			return p.errf(k, kp, "unknown key; a mapping has from, value, regex, map, unit, mask, admin, admin_down, since, at and text")
 		}

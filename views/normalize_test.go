@@ -2,6 +2,8 @@ package views
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -140,6 +142,8 @@ func TestBadViewFileNamesItsLine(t *testing.T) {
 		{"help: x\nfields: [\n", "bad.yaml:2: "},
 		{"help: x\nfields:\n  - {name: ip}\nplatforms:\n  ios: {same_as: nxos}\n", `bad.yaml:5: platforms.ios.same_as: "nxos" is not a platform`},
 		{"help: x\nfieldz: []\n", "bad.yaml:2: fieldz: unknown key"},
+		{"help: x\nfields:\n  - {name: up, type: seconds}\nplatforms:\n  linux:\n    commands:\n      - command: uptime\n        fields:\n          up: {from: x, text: maybe}\n",
+			`bad.yaml:9: platforms.linux.commands[0].fields.up.text: text is true or false`},
 	}
 	for _, c := range cases {
 		_, err := Parse("bad", "bad.yaml", []byte(c.text))
@@ -147,6 +151,25 @@ func TestBadViewFileNamesItsLine(t *testing.T) {
 		if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("%q:\n got  %v\n want %s...", c.text, err, c.want)
 		}
+	}
+}
+
+// TestUnreadableViewFile: a view file that cannot be read is broken on
+// its own; the others, built-in ones too, stay.
+func TestUnreadableViewFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "odd.yaml"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Broken["odd"] == nil || !strings.HasPrefix(c.Broken["odd"].Error(), filepath.Join(dir, "odd.yaml")+": ") {
+		t.Errorf("broken: %v", c.Broken)
+	}
+	if _, err := c.Get("arp"); err != nil {
+		t.Errorf("a built-in view went with it: %v", err)
 	}
 }
 
