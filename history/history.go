@@ -414,4 +414,3 @@ func NoteSpan(ctx context.Context, st *store.Store, spec run.Spec, status run.St
 	})
 	return id, err
 }
-
