@@ -139,6 +139,15 @@ func RunBatch(ctx context.Context, d run.Deps, jobs []*Job, o BatchOptions) (*Ba
 	for _, j := range jobs {
 		b.Jobs = append(b.Jobs, &JobResult{Slug: j.Slug, Job: j, Status: StatusCancelled})
 	}
+	// The devices first: a batch recorded as running is one that runs.
+	var all []*store.Device
+	if err := d.Store.View(ctx, func(t *store.Tx) error {
+		var err error
+		all, err = store.List[store.Device](t)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	rec := context.WithoutCancel(ctx)
 	if err := d.Store.Update(rec, func(t *store.Tx) error {
 		id, err := t.Bucket(store.BucketJobs).NextSequence()
@@ -149,14 +158,6 @@ func RunBatch(ctx context.Context, d run.Deps, jobs []*Job, o BatchOptions) (*Ba
 		return putBatch(t, b)
 	}); err != nil {
 		return nil, fmt.Errorf("jobs: record the batch: %w", err)
-	}
-	var all []*store.Device
-	if err := d.Store.View(ctx, func(t *store.Tx) error {
-		var err error
-		all, err = store.List[store.Device](t)
-		return err
-	}); err != nil {
-		return nil, err
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup

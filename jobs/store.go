@@ -27,9 +27,19 @@ func equalJSON(a, b any) bool {
 }
 
 func getTx(t *store.Tx, slug string) (*Job, error) {
+	j, err := findTx(t, slug)
+	if err == nil && j == nil {
+		err = noJob(t, slug)
+	}
+	return j, err
+}
+
+// findTx is the job of a slug, or nil without an error when there is
+// none (getTx says which one was meant, which costs a list of them all).
+func findTx(t *store.Tx, slug string) (*Job, error) {
 	raw := t.Bucket(store.BucketJobs).Get(jobKey(slug))
 	if raw == nil || len(slug) == 0 || slug[0] == 0 {
-		return nil, noJob(t, slug)
+		return nil, nil
 	}
 	var j Job
 	if err := json.Unmarshal(raw, &j); err != nil {
@@ -216,19 +226,23 @@ func Save(ctx context.Context, st *store.Store, jobs []*Job, o SaveOptions) ([]C
 		changes = changes[:0]
 		var taken []string
 		for _, j := range jobs {
-			old, err := getTx(t, j.Slug)
+			old, err := findTx(t, j.Slug)
 			switch {
-			case err == nil && !o.Replace:
+			case err != nil:
+				// A job on record that does not decode is not overwritten
+				// as if it were not there.
+				return err
+			case old == nil:
+				changes = append(changes, Change{j.Slug, "create"})
+			case !o.Replace:
 				taken = append(taken, j.Slug)
 				continue
-			case err == nil && old.same(j):
+			case old.same(j):
 				changes = append(changes, Change{j.Slug, "unchanged"})
 				continue
-			case err == nil:
+			default:
 				j.Created = old.Created
 				changes = append(changes, Change{j.Slug, "update"})
-			default:
-				changes = append(changes, Change{j.Slug, "create"})
 			}
 			if !o.DryRun {
 				if err := putTx(t, j); err != nil {
