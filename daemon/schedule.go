@@ -45,6 +45,17 @@ type Schedule struct {
 	// Resumed is when it was last enabled again: fire times while it was
 	// disabled were not missed.
 	Resumed time.Time `json:"resumed,omitzero"`
+	// parsed is Cron in TZ, read when the schedule is: the daemon asks
+	// for fire times every few seconds, and a time zone is a file read.
+	parsed cron.Schedule
+}
+
+// schedule is the parsed expression, parsed now when it was not yet.
+func (s *Schedule) schedule() (cron.Schedule, error) {
+	if s.parsed != nil {
+		return s.parsed, nil
+	}
+	return Parse(s.Cron, s.TZ)
 }
 
 // since is the time after which a fire time not dealt with was missed.
@@ -130,7 +141,7 @@ func inZone(s cron.Schedule, loc *time.Location) cron.Schedule {
 
 // Next lists the next n fire times after from.
 func (s *Schedule) Next(from time.Time, n int) ([]time.Time, error) {
-	sched, err := Parse(s.Cron, s.TZ)
+	sched, err := s.schedule()
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +159,7 @@ func (s *Schedule) Next(from time.Time, n int) ([]time.Time, error) {
 
 // Due lists the fire times after since and up to until.
 func (s *Schedule) Due(since, until time.Time) ([]time.Time, error) {
-	sched, err := Parse(s.Cron, s.TZ)
+	sched, err := s.schedule()
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +235,8 @@ func List(t *store.Tx) ([]*Schedule, error) {
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("schedule %d: %w", binary.BigEndian.Uint64(k), err)
 		}
+		// A bad expression stays unparsed: Next and Due say why.
+		s.parsed, _ = Parse(s.Cron, s.TZ)
 		out = append(out, &s)
 		return nil
 	})
