@@ -98,15 +98,22 @@ func (d *dialer) give() {
 }
 
 // tcp opens the transport to addr, directly or through the jump host.
+//
+// The connect timeout bounds each dial, not the jump host's login: that
+// bounds its own dial and handshake, and may first wait for a handshake
+// place behind other targets, which is vc's queue, not the device's time.
 func (d *dialer) tcp(ctx context.Context, to Timeouts, addr string, jump *JumpHost) (net.Conn, error) {
-	ctx, cancel := context.WithTimeout(ctx, to.Connect)
-	defer cancel()
+	dial := func(dial func(ctx context.Context, network, addr string) (net.Conn, error)) (net.Conn, error) {
+		dctx, cancel := context.WithTimeout(ctx, to.Connect)
+		defer cancel()
+		return dial(dctx, "tcp", addr)
+	}
 	if jump != nil {
 		jc, err := d.jumps.get(ctx, d, to, jump)
 		if err != nil {
 			return nil, err
 		}
-		conn, err := jc.DialContext(ctx, "tcp", addr)
+		conn, err := dial(jc.DialContext)
 		if err != nil && (errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed)) {
 			// The jump host's connection died since it was opened; open it
 			// again, once.
@@ -114,7 +121,7 @@ func (d *dialer) tcp(ctx context.Context, to Timeouts, addr string, jump *JumpHo
 			if jc, err = d.jumps.get(ctx, d, to, jump); err != nil {
 				return nil, err
 			}
-			conn, err = jc.DialContext(ctx, "tcp", addr)
+			conn, err = dial(jc.DialContext)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("through jump host %s: %w", jump.Name, err)
@@ -122,7 +129,7 @@ func (d *dialer) tcp(ctx context.Context, to Timeouts, addr string, jump *JumpHo
 		return conn, nil
 	}
 	var nd net.Dialer
-	return nd.DialContext(ctx, "tcp", addr)
+	return dial(nd.DialContext)
 }
 
 // connect logs in to the target, through its jump host if it has one.
@@ -171,9 +178,12 @@ func (d *dialer) login(ctx context.Context, to Timeouts, p peer, dial func(conte
 			return nil, Credential{}, attempts, classify(ctx, "connect", to.Connect, err)
 		}
 		// The handshake waits for its place: its deadline starts once it
-		// has one, so a device never times out on vc's own queue. (The
-		// place is taken after the dial, which may log in to a jump host
-		// that needs a place of its own.)
+		// has one, so vc's own queue never counts against the handshake
+		// timeout. The place is taken after the dial (which may log in to
+		// a jump host that needs a place of its own), so a queued
+		// connection sits open meanwhile: a device with a short login
+		// grace time (IOS's ip ssh time-out) could drop it first, and it
+		// holds a descriptor on each end.
 		if err := d.take(ctx); err != nil {
 			conn.Close()
 			return nil, Credential{}, attempts, classify(ctx, "queue", 0, err)
