@@ -11,29 +11,31 @@ import (
 var xrCommands = append(ciscoSessionCommands(),
 	command{words: "terminal exec prompt no-timestamp", run: func(s *shell, _ []string) string { s.noTimestamp = true; return "" }},
 	command{words: "terminal exec prompt timestamp", run: func(s *shell, _ []string) string { s.noTimestamp = false; return "" }},
-	command{words: "show version", data: true, run: xrStamped(xrVersion)},
-	command{words: "show clock", run: xrStamped(xrClock)},
-	command{words: "show arp", data: true, run: xrStamped(xrARP)},
-	command{words: "show ipv4 interface brief", data: true, run: xrStamped(xrIPInterfaceBrief)},
-	command{words: "show ip interface brief", data: true, run: xrStamped(xrIPInterfaceBrief)},
-	command{words: "show lldp neighbors", data: true, run: xrStamped(xrLLDP)},
-	command{words: "show lldp neighbors detail", data: true, run: xrStamped(xrLLDPDetail)},
-	command{words: "show running-config hostname", run: xrStamped(func(m *model, _ time.Time) string { return "hostname " + m.host + "\n" })},
-	command{words: "show inventory", data: true, run: xrStamped(xrInventory)},
-	command{words: "show interfaces", data: true, run: xrStamped(xrInterfaces)},
-	command{words: "show ipv4 interface", data: true, run: xrStamped(xrIPv4Interface)},
-	command{words: "show running-config", data: true, run: xrStamped(xrRunningConfig)},
+	command{words: "show version", data: true, run: xrStamped(show(xrVersion))},
+	command{words: "show clock", run: xrStamped(show(xrClock))},
+	command{words: "show arp", data: true, run: xrStamped(static("xrARP", xrARP))},
+	command{words: "show ipv4 interface brief", data: true, run: xrStamped(static("xrIPInterfaceBrief", xrIPInterfaceBrief))},
+	command{words: "show ip interface brief", data: true, run: xrStamped(static("xrIPInterfaceBrief", xrIPInterfaceBrief))},
+	command{words: "show lldp neighbors", data: true, run: xrStamped(static("xrLLDP", xrLLDP))},
+	command{words: "show lldp neighbors detail", data: true, run: xrStamped(static("xrLLDPDetail", xrLLDPDetail))},
+	command{words: "show running-config hostname", run: xrStamped(show(func(m *model, _ time.Time) string { return "hostname " + m.host + "\n" }))},
+	command{words: "show inventory", data: true, run: xrStamped(static("xrInventory", xrInventory))},
+	command{words: "show interfaces", data: true, run: xrStamped(static("xrInterfaces", xrInterfaces))},
+	command{words: "show ipv4 interface", data: true, run: xrStamped(static("xrIPv4Interface", xrIPv4Interface))},
+	command{words: "show running-config", data: true, run: xrStamped(static("xrRunningConfig", xrRunningConfig))},
 )
 
 // xrStamped prefixes an output with the time, as XR does unless told
-// "terminal exec prompt no-timestamp" (newer clients send it).
-func xrStamped(f func(m *model, now time.Time) string) func(*shell, []string) string {
-	return func(s *shell, _ []string) string {
-		now := s.now()
+// "terminal exec prompt no-timestamp" (newer clients send it). The body
+// is rendered as any other platform's: once per model where it depends
+// on nothing else (static), else for each command (show).
+func xrStamped(body func(*shell, []string) string) func(*shell, []string) string {
+	return func(s *shell, args []string) string {
+		text := body(s, args)
 		if s.noTimestamp {
-			return f(s.model(), now)
+			return text
 		}
-		return now.UTC().Format("Mon Jan _2 15:04:05.000 MST") + "\n" + f(s.model(), now)
+		return s.now().UTC().Format("Mon Jan _2 15:04:05.000 MST") + "\n" + text
 	}
 }
 
