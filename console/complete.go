@@ -100,7 +100,14 @@ func (e *Env) refreshSnapshot(ctx context.Context) {
 	if cat, err := views.Load(e.viewsDir()); err == nil {
 		sn.views = cat.Names()
 	}
-	slices.Sort(sn.schedules)
+	// withPrefix searches them: each sorted once here, not on every key.
+	// (Devices come sorted by name.)
+	for _, names := range [][]string{sn.schedules, sn.creds, sn.jobs, sn.views} {
+		slices.Sort(names)
+	}
+	for _, names := range kinds {
+		slices.Sort(names)
+	}
 	sets := map[string]map[string]bool{}
 	add := func(field, v string) {
 		if v == "" {
@@ -298,13 +305,11 @@ func (e *Env) suggestArgs(cmd *Command, args []string, word, seg string) ([]prom
 	return names(withPrefix(e.namesOf(kind), word), ""), word
 }
 
-// withPrefix are the names in sorted that start with prefix, found by a
-// binary search and at most maxSuggestions of them: 100,000 device names
-// cost a few microseconds, not a pass over all of them.
+// withPrefix are the names in sorted (which must be) that start with
+// prefix, found by a binary search and at most maxSuggestions of them:
+// 100,000 device names cost a few microseconds, not a pass over all of
+// them.
 func withPrefix(sorted []string, prefix string) []string {
-	if !slices.IsSorted(sorted) {
-		sorted = slices.Sorted(slices.Values(sorted))
-	}
 	i, _ := slices.BinarySearch(sorted, prefix)
 	j := i
 	for j < len(sorted) && j-i < maxSuggestions && strings.HasPrefix(sorted[j], prefix) {
@@ -369,6 +374,7 @@ func (e *Env) namesOf(kind string) []string {
 			for _, en := range entries {
 				out = append(out, en.Name)
 			}
+			slices.Sort(out)
 			return out
 		}
 	}
@@ -385,7 +391,7 @@ func (e *Env) suggestAttrValue(key, val string) []prompt.Suggest {
 	case "cred":
 		vals = e.snap.creds
 	case "status":
-		vals = []string{"active", "planned", "offline", "decommissioning"}
+		vals = []string{"active", "decommissioning", "offline", "planned"} // sorted, for withPrefix
 	case "hostkey":
 		vals = []string{"check", "ignore"}
 	case "jump":
@@ -489,6 +495,11 @@ func (e *Env) resultValues() map[string][]string {
 			}
 			out[c] = append(out[c], sortedKeys(seen)...)
 		}
+	}
+	// Several sections' values together, sorted again for withPrefix.
+	for c, vals := range out {
+		slices.Sort(vals)
+		out[c] = slices.Compact(vals)
 	}
 	return out
 }
