@@ -14,6 +14,7 @@ import (
 	"vc/records"
 	"vc/render"
 	"vc/run"
+	"vc/store"
 	"vc/views"
 
 	"vc/engine"
@@ -121,7 +122,7 @@ func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 		}
 	}
 	if v := c.String("max-output", ""); v != "" {
-		if spec.MaxOutput, err = parseSize(v); err != nil {
+		if spec.MaxOutput, err = store.ParseSize(v); err != nil {
 			return nil, usagef("--max-output: %v", err)
 		}
 	}
@@ -231,29 +232,6 @@ func execCommandsOf(c *Call) ([]string, error) {
 		return nil, usagef("exec: no command after --")
 	}
 	return cmds, nil
-}
-
-// parseSize reads a size such as 256MB, 10M, 1GB, 512k or a number of
-// bytes; units are powers of 1024, as people mean them for outputs.
-func parseSize(v string) (int64, error) {
-	s := strings.ToUpper(strings.TrimSpace(v))
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "B"), "I")
-	mult := int64(1)
-	if n := len(s); n > 0 {
-		switch s[n-1] {
-		case 'K':
-			mult, s = 1<<10, s[:n-1]
-		case 'M':
-			mult, s = 1<<20, s[:n-1]
-		case 'G':
-			mult, s = 1<<30, s[:n-1]
-		}
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || n <= 0 || n > (1<<62)/mult {
-		return 0, fmt.Errorf("%q is not a size such as 10MB or 1GB", v)
-	}
-	return n * mult, nil
 }
 
 func (e *Env) maxTargets() int {

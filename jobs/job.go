@@ -199,9 +199,11 @@ func (j *Job) set(field string, values []string) error {
 	case FieldNoCapture:
 		j.NoCapture, err = store.ParseBool(v)
 	case FieldMaxOutput:
-		j.MaxOutput, err = strconv.ParseInt(v, 10, 64)
-		if err != nil || j.MaxOutput < 0 {
-			err = fmt.Errorf("%s is not a number of bytes (0: the default)", quote(v))
+		// As exec --max-output reads it; 0 is the default.
+		if strings.TrimSpace(v) == "0" {
+			j.MaxOutput = 0
+		} else if j.MaxOutput, err = store.ParseSize(v); err != nil {
+			err = fmt.Errorf("%w (0: the default)", err)
 		}
 	}
 	return err

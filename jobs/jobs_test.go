@@ -57,13 +57,14 @@ func TestSetAndCheck(t *testing.T) {
 		{FieldSelect, `site == "usa"`}, {FieldCommands, "show ip arp", "show clock"}, {FieldTimeout, "45s"},
 		{FieldWorkers, "20"}, {FieldMinScore, "0.5"}, {FieldTags, "daily", "arp", "daily"}, {FieldEnabled, "no"},
 		{FieldTemplates, "cisco_ios_show_ip_arp.textfsm"}, {FieldStages, "|> count by device"}, {FieldForceSave, "yes"},
+		{FieldMaxOutput, "10MB"},
 	} {
 		if err := j.Set(kv[0], kv[1:]...); err != nil {
 			t.Fatalf("Set %v: %v", kv, err)
 		}
 	}
 	if j.Timeout != 45*time.Second || j.Workers != 20 || j.MinScore != 0.5 || !j.Disabled || !j.ForceSave ||
-		len(j.Tags) != 2 || j.Templates[0] != "cisco_ios_show_ip_arp" || j.Stages[0] != "count by device" {
+		len(j.Tags) != 2 || j.Templates[0] != "cisco_ios_show_ip_arp" || j.Stages[0] != "count by device" || j.MaxOutput != 10<<20 {
 		t.Errorf("job after Set: %+v", j)
 	}
 	s := j.Spec()
@@ -73,6 +74,7 @@ func TestSetAndCheck(t *testing.T) {
 	bad := []struct{ field, value, want string }{
 		{FieldTimeout, "3x", "not a duration"},
 		{FieldWorkers, "-1", "not a number of devices"},
+		{FieldMaxOutput, "lots", "not a size such as 10MB"},
 		{FieldMinScore, "2", "from 0 to 1"},
 		{FieldCaptureType, "../x", "capture type"},
 		{"colour", "red", "unknown field"},

@@ -251,6 +251,29 @@ func ParseTags(s string) ([]string, error) {
 	return tags, nil
 }
 
+// ParseSize reads a size such as 256MB, 10M, 1GB, 512k or a number of
+// bytes; units are powers of 1024, as people mean them for outputs.
+func ParseSize(v string) (int64, error) {
+	s := strings.ToUpper(strings.TrimSpace(v))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "B"), "I")
+	mult := int64(1)
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 'K':
+			mult, s = 1<<10, s[:n-1]
+		case 'M':
+			mult, s = 1<<20, s[:n-1]
+		case 'G':
+			mult, s = 1<<30, s[:n-1]
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 10MB or 1GB", v)
+	}
+	return n * mult, nil
+}
+
 // ParseBool accepts the usual spellings of yes and no.
 func ParseBool(s string) (bool, error) {
 	switch strings.ToLower(s) {
