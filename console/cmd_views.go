@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 
 	"vc/records"
 	"vc/store"
@@ -39,25 +42,74 @@ func viewCommands() []*Command {
 	}, getCommands()...)
 }
 
-// viewCatalog reads the views: the built-in ones and $VC_HOME/views. A
-// broken file of another view than want is worth a warning, not a
-// failure.
-func (e *Env) viewCatalog(want ...string) (*views.Catalog, error) {
-	cat, err := views.Load(e.viewsDir())
+// viewCache keeps the catalog while the view files stay as they were:
+// a batch of view jobs asks for it once per job, and each Load parses
+// every view. Jobs of a batch ask from their own goroutines.
+type viewCache struct {
+	mu  sync.Mutex
+	fp  string
+	cat *views.Catalog
+	// warned are the broken files already said for this catalog.
+	warned map[string]bool
+}
+
+// load reads the catalog again if the folder changed; c.mu is held.
+func (c *viewCache) load(dir string) error {
+	if fp := viewsPrint(dir); c.cat == nil || fp != c.fp {
+		cat, err := views.Load(dir)
+		if err != nil {
+			return err
+		}
+		c.fp, c.cat, c.warned = fp, cat, map[string]bool{}
+	}
+	return nil
+}
+
+// viewNames are the views' names, for completion: nothing is said of
+// broken files there (the prompt is being drawn).
+func (e *Env) viewNames() []string {
+	c := &e.viewCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.load(e.viewsDir()) != nil {
+		return nil
+	}
+	return c.cat.Names()
+}
+
+// viewsPrint is what the views folder holds, by name, size and time: a
+// change to any file of it reads the catalog again.
+func viewsPrint(dir string) string {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return ""
 	}
-	names := make([]string, 0, len(cat.Broken))
-	for n := range cat.Broken {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if !contains(want, n) {
-			e.warnf("view file ignored: %v", cat.Broken[n])
+	var b strings.Builder
+	for _, en := range entries {
+		if info, err := en.Info(); err == nil && strings.HasSuffix(en.Name(), ".yaml") {
+			fmt.Fprintf(&b, "%s %d %d\n", en.Name(), info.Size(), info.ModTime().UnixNano())
 		}
 	}
-	return cat, nil
+	return b.String()
+}
+
+// viewCatalog reads the views: the built-in ones and $VC_HOME/views. A
+// broken file of another view than want is worth a warning (once), not a
+// failure.
+func (e *Env) viewCatalog(want ...string) (*views.Catalog, error) {
+	c := &e.viewCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.load(e.viewsDir()); err != nil {
+		return nil, err
+	}
+	for _, n := range slices.Sorted(maps.Keys(c.cat.Broken)) {
+		if !slices.Contains(want, n) && !c.warned[n] {
+			c.warned[n] = true
+			e.warnf("view file ignored: %v", c.cat.Broken[n])
+		}
+	}
+	return c.cat, nil
 }
 
 // view is one view by name, from the catalog.
@@ -75,14 +127,6 @@ func (e *Env) view(name string) (*views.View, error) {
 
 func (e *Env) viewsDir() string { return filepath.Join(e.Home, "views") }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 func runViewsList(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	cat, err := e.viewCatalog()
@@ -92,7 +136,7 @@ func runViewsList(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	set := &records.Set{Columns: []string{"view", "fields", "platforms", "source", "help"}, Empty: "no views", Brief: 4}
 	for _, v := range cat.List() {
 		src := v.Source
-		if contains(cat.Overridden, v.Name) {
+		if slices.Contains(cat.Overridden, v.Name) {
 			src += " (replaces the built-in view)"
 		}
 		names := make([]string, len(v.Fields))

@@ -17,7 +17,6 @@ import (
 	"vc/jobs"
 	"vc/records"
 	"vc/store"
-	"vc/views"
 )
 
 // snapshot is what completion knows of the store: read once after each
@@ -97,9 +96,7 @@ func (e *Env) refreshSnapshot(ctx context.Context) {
 			sn.jobs = append(sn.jobs, j.Slug)
 		}
 	}
-	if cat, err := views.Load(e.viewsDir()); err == nil {
-		sn.views = cat.Names()
-	}
+	sn.views = e.viewNames()
 	// withPrefix searches them: each sorted once here, not on every key.
 	// (Devices come sorted by name.)
 	for _, names := range [][]string{sn.schedules, sn.creds, sn.jobs, sn.views} {

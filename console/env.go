@@ -78,6 +78,8 @@ type Env struct {
 	rec *history.Recorder
 	// templates is loaded on first use.
 	templates *templates.Library
+	// viewCache is the views catalog, read again when a view file changes.
+	viewCache viewCache
 }
 
 // deviceCache keeps the decoded inventory while the store's generation
