@@ -127,7 +127,6 @@ func (e *Env) view(name string) (*views.View, error) {
 
 func (e *Env) viewsDir() string { return filepath.Join(e.Home, "views") }
 
-
 func runViewsList(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	cat, err := e.viewCatalog()
 	if err != nil {
