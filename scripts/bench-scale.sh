@@ -30,9 +30,7 @@ for n in "${sizes[@]}"; do
   mkdir -p "$dir"
   lab_start "$vc" "$n" "$dir" --platforms arista_eos,cisco_ios,cisco_nxos || exit 1
   export VC_HOME=$dir/home VC_VAULT_PASSWORD=bench-only-password
-  "$vc" device import "$dir/lab.csv" >/dev/null 2>"$dir/import.err" || { cat "$dir/import.err"; exit 1; }
-  "$vc" vault init >/dev/null 2>&1
-  printf 'admin\n' | "$vc" cred add lab --user admin --password-stdin --default >/dev/null 2>&1
+  lab_store "$vc" "$dir/lab.csv" || exit 1
   cat > "$dir/bench.vc" <<'VC'
 set errexit off
 set max-targets 20000

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The views benchmark: get facts and get arp on a mixed lab of N devices
 # next to the same questions through plain exec (each platform its own
-# command, as the view sends it), in one vc process each, on warm
-# sessions. A view adds mapping to the run; it should cost under 10%.
+# command, as the view sends it), in one vc process each: 3 rounds, the
+# first of which logs in (the lab's outputs are warmed by a get round run
+# before either). A view adds mapping to the run; it should cost under 10%.
 #
 # usage: bench-views.sh VC [DEVICES]
 set -euo pipefail
@@ -45,7 +46,7 @@ VC
   esac
 }
 
-run() { # NAME SCRIPT: runs it (warm-up round first), prints wall and CPU per device
+run() { # NAME SCRIPT: runs it, prints wall and CPU per device
   local name=$1 script=$2
   /usr/bin/time -f "%e %U %S" -o "$work/time" "$vc" -f "$script" >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
   read -r wall user sys < "$work/time"

@@ -33,6 +33,11 @@ lab_shards=0
 lab_start() {
   local vc=$1 n=$2 dir=$3 try
   shift 3
+  # The ports stay below the ephemeral range (32768 on).
+  if [ "$n" -ge 21000 ]; then
+    echo "lab_start: $n devices do not fit ports 11000-32000" >&2
+    return 1
+  fi
   for try in 1 2 3 4 5; do
     lab_try "$vc" "$n" "$dir" $((11000 + RANDOM % (32000 - 11000 - n))) "$@" && return 0
   done
@@ -69,9 +74,10 @@ lab_try() {
 }
 
 lab_store() {
-  "$1" device import "$2" >/dev/null 2>&1
-  "$1" vault init >/dev/null 2>&1
-  printf 'admin\n' | "$1" cred add lab --user admin --password-stdin --default >/dev/null 2>&1
+  local out
+  out=$("$1" device import "$2" 2>&1) || { echo "$out" >&2; return 1; }
+  out=$("$1" vault init 2>&1) || { echo "$out" >&2; return 1; }
+  out=$(printf 'admin\n' | "$1" cred add lab --user admin --password-stdin --default 2>&1) || { echo "$out" >&2; return 1; }
 }
 
 lab_cpu() {
