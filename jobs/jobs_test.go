@@ -173,6 +173,11 @@ jobs:
     select: "true"
     commands: [show version]
     templates: [nope]
+  - slug: nested
+    select: "true"
+    commands:
+      - show clock
+      - [show version]
 `
 	_, err := Parse("jobs.yaml", []byte(file), Checks{Template: func(n string) error { return errors.New("no template " + n) }})
 	var fe *FileError
@@ -186,6 +191,7 @@ jobs:
 		"jobs.yaml: line 11: job bad: colour: unknown field",
 		"jobs.yaml: line 12: job #3: slug: missing",
 		"jobs.yaml: line 14: job good: slug: the file has this job twice (first at line 3)",
+		"jobs.yaml: line 22: job nested: commands: a list of text, not nested lists or mappings",
 		"nothing imported",
 	} {
 		if !strings.Contains(msg, want) {

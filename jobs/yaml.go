@@ -244,12 +244,12 @@ func parseJob(n int, item *yaml.Node) (*Job, map[string]int, []error) {
 			errs = append(errs, &FieldError{Job: label, Field: field, Line: k.Line, Err: fmt.Errorf("unknown field; fields are %s", strings.Join(Fields, ", "))})
 			continue
 		}
-		values, err := nodeValues(field, v)
+		values, at, err := nodeValues(field, v)
 		if err == nil {
 			err = j.set(field, values)
 		}
 		if err != nil {
-			errs = append(errs, &FieldError{Job: label, Field: field, Line: v.Line, Err: err})
+			errs = append(errs, &FieldError{Job: label, Field: field, Line: at, Err: err})
 		}
 	}
 	if _, ok := lines[FieldSlug]; !ok {
@@ -259,27 +259,28 @@ func parseJob(n int, item *yaml.Node) (*Job, map[string]int, []error) {
 }
 
 // nodeValues are a field's values as text: a scalar is one, a list's
-// items each one, nothing (field:) none.
-func nodeValues(field string, v *yaml.Node) ([]string, error) {
+// items each one, nothing (field:) none; line is where a fault is (the
+// item of a list at fault, else the value).
+func nodeValues(field string, v *yaml.Node) (values []string, line int, err error) {
 	switch {
 	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
 		if IsList(field) {
-			return nil, nil
+			return nil, v.Line, nil
 		}
-		return []string{""}, nil
+		return []string{""}, v.Line, nil
 	case v.Kind == yaml.ScalarNode:
-		return []string{v.Value}, nil
+		return []string{v.Value}, v.Line, nil
 	case v.Kind == yaml.SequenceNode && IsList(field):
 		out := make([]string, 0, len(v.Content))
 		for _, it := range v.Content {
 			if it.Kind != yaml.ScalarNode {
-				return nil, fmt.Errorf("line %d: a list of text, not nested lists or mappings", it.Line)
+				return nil, it.Line, fmt.Errorf("a list of text, not nested lists or mappings")
 			}
 			out = append(out, it.Value)
 		}
-		return out, nil
+		return out, v.Line, nil
 	case v.Kind == yaml.SequenceNode:
-		return nil, fmt.Errorf("takes one value, not a list")
+		return nil, v.Line, fmt.Errorf("takes one value, not a list")
 	}
-	return nil, fmt.Errorf("want text or a list of text")
+	return nil, v.Line, fmt.Errorf("want text or a list of text")
 }
