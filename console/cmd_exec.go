@@ -142,14 +142,8 @@ func runExec(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if c.Bool("dry-run") {
 		return e.dryRun(ctx, spec)
 	}
-	if n, limit := len(spec.Devices), e.maxTargets(); e.interactive && n > limit {
-		answer, err := e.ask(fmt.Sprintf("run %q on %d devices (more than max-targets %d)? [y/N] ", strings.Join(spec.Commands, "; "), n, limit))
-		if err != nil {
-			return nil, err
-		}
-		if !strings.EqualFold(answer, "y") && !strings.EqualFold(answer, "yes") {
-			return nil, errors.New("not run")
-		}
+	if err := e.confirmTargets(fmt.Sprintf("%q", strings.Join(spec.Commands, "; ")), func() int { return len(spec.Devices) }); err != nil {
+		return nil, err
 	}
 	return e.execute(ctx, spec, c.Bool("json"))
 }
@@ -232,6 +226,27 @@ func execCommandsOf(c *Call) ([]string, error) {
 		return nil, usagef("exec: no command after --")
 	}
 	return cmds, nil
+}
+
+// confirmTargets asks, at the console, before what runs on more devices
+// than max-targets (n counts them, only at the console); "not run" when
+// the answer is no. Scripts, -c and the daemon never ask.
+func (e *Env) confirmTargets(what string, n func() int) error {
+	if !e.interactive {
+		return nil
+	}
+	count, limit := n(), e.maxTargets()
+	if count <= limit {
+		return nil
+	}
+	answer, err := e.ask(fmt.Sprintf("run %s on %d devices (more than max-targets %d)? [y/N] ", what, count, limit))
+	if err != nil {
+		return err
+	}
+	if !strings.EqualFold(answer, "y") && !strings.EqualFold(answer, "yes") {
+		return errors.New("not run")
+	}
+	return nil
 }
 
 func (e *Env) maxTargets() int {

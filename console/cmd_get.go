@@ -105,6 +105,9 @@ func runGet(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if len(has) == 0 {
 		return nil, fmt.Errorf("no selected device has a %s view; its platforms are %s", name, strings.Join(v.PlatformNames(), ", "))
 	}
+	if err := e.confirmTargets("get "+name, func() int { return len(has) }); err != nil {
+		return nil, err
+	}
 	for _, d := range has {
 		spec.Devices = append(spec.Devices, d.Name)
 	}

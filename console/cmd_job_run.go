@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 
 	"vc/jobs"
@@ -71,14 +70,8 @@ func runRun(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if c.Bool("dry-run") {
 		return e.dryRunJobs(ctx, chosen)
 	}
-	if n, limit := e.batchDevices(ctx, chosen), e.maxTargets(); e.interactive && n > limit {
-		answer, err := e.ask(fmt.Sprintf("run %d %s on %d devices in all (more than max-targets %d)? [y/N] ", len(chosen), plural("job", len(chosen)), n, limit))
-		if err != nil {
-			return nil, err
-		}
-		if !strings.EqualFold(answer, "y") && !strings.EqualFold(answer, "yes") {
-			return nil, errors.New("not run")
-		}
+	if err := e.confirmTargets(fmt.Sprintf("%d %s", len(chosen), plural("job", len(chosen))), func() int { return e.batchDevices(ctx, chosen) }); err != nil {
+		return nil, err
 	}
 	deps, err := e.runDeps(false)
 	if err != nil {

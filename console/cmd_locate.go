@@ -51,6 +51,9 @@ func runLocate(ctx context.Context, e *Env, c *Call) (*records.Set, error) {
 	if len(asked) == 0 {
 		return nil, errors.New("none of these devices has an ARP or MAC table view")
 	}
+	if err := e.confirmTargets("locate", func() int { return len(asked) }); err != nil {
+		return nil, err
+	}
 	res, err := e.executeSpec(ctx, spec)
 	if err != nil {
 		return nil, err

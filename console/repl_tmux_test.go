@@ -111,6 +111,11 @@ func TestExecInTerminal(t *testing.T) {
 	s.waitFor(`run "show clock" on 6 devices (more than max-targets 2)? [y/N] `, 1)
 	s.typeLine("n")
 	s.waitFor("not run", 1)
+	// get asks as exec does.
+	s.typeLine("get facts")
+	s.waitFor(`run get facts on 6 devices (more than max-targets 2)? [y/N] `, 1)
+	s.typeLine("n")
+	s.waitFor("not run", 2)
 	s.typeLine("set max-targets 500")
 
 	// Three devices hang mid-output: the bar shows the other three done.
